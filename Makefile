@@ -1,0 +1,43 @@
+# Everything starts from a machine with only python3: each target makes the
+# virtualenv it needs. Running a target twice is harmless.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEV := DJANGO_DEBUG=1
+
+.PHONY: install run test test-postgres lint format clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: SQLite, demo data, development server on http://127.0.0.1:8000
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite (SQLite; PostgreSQL-only tests skip themselves)
+test: install
+	$(BIN)/pytest
+
+## make test-postgres: the whole suite again on PostgreSQL (DATABASE_URL)
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

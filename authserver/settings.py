@@ -1,0 +1,253 @@
+"""Settings for authserver, read from the environment.
+
+Fails closed: DEBUG is off unless DJANGO_DEBUG=1 asks for it, and outside
+DEBUG there is no usable default SECRET_KEY or issuer. Every setting that
+weakens security has to be asked for by name. Any value may come from a file
+named by NAME_FILE (see authserver/env.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from authserver.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set "
+            "when DEBUG is off."
+        )
+    SECRET_KEY = "development-only-insecure-key-never-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+
+# The public URL of this authorization server: RFC 8414 `issuer` and RFC 9207 `iss`.
+AUTHSERVER_ISSUER = env_str(
+    "AUTHSERVER_ISSUER", "http://127.0.0.1:8000" if DEBUG else None
+)
+if not AUTHSERVER_ISSUER:
+    raise ImproperlyConfigured("AUTHSERVER_ISSUER must be set when DEBUG is off.")
+AUTHSERVER_ISSUER = AUTHSERVER_ISSUER.rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "oauth_grants",
+    "resource_api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "oauth_grants.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "authserver.urls"
+WSGI_APPLICATION = "authserver.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite needs nothing; PostgreSQL (production, concurrency tests) via DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", "sqlite:///" + str(BASE_DIR / "db.sqlite3")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bounded waits: a slow or locked database fails a request fast instead of
+    # pinning every worker (statement and lock timeouts in milliseconds).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c statement_timeout=%d -c lock_timeout=%d"
+        % (
+            env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000),
+            env_int("DATABASE_LOCK_TIMEOUT_MS", 3000),
+        )
+    )
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT_S", 3
+    )
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Client secrets only: see oauth_grants/hashers.py for why no key stretching.
+    "oauth_grants.hashers.ClientSecretHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/account/apps/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Transport security ---------------------------------------------------
+# On unless DEBUG; plain-HTTP deployments (loopback tests) must say
+# DJANGO_SECURE=0 by name.
+SECURE = env_bool("DJANGO_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE and env_bool("DJANGO_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- OAuth 2.0 ------------------------------------------------------------
+# django-oauth-toolkit's models are swapped for ours before the first
+# migration (oauth_grants/models.py says why).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth_grants.Client"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth_grants.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth_grants.RefreshToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth_grants.AuthorizationCode"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth_grants.IDToken"
+
+OAUTH2_PROVIDER = {
+    "OAUTH2_SERVER_CLASS": "oauth_grants.server.AuthorizationServer",
+    "OAUTH2_VALIDATOR_CLASS": "oauth_grants.oauth_validator.AuthServerValidator",
+    "OAUTH2_BACKEND_CLASS": "oauth_grants.oauthlib_core.StrictOAuthLibCore",
+    "SCOPES_BACKEND_CLASS": "oauth_grants.scopes.DatabaseScopes",
+    "APPLICATION_ADMIN_CLASS": "oauth_grants.admin.ClientAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "oauth_grants.admin.AccessTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "oauth_grants.admin.RefreshTokenAdmin",
+    "GRANT_ADMIN_CLASS": "oauth_grants.admin.AuthorizationCodeAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "oauth_grants.admin.IDTokenAdmin",
+    "CLIENT_SECRET_HASHER": "client_sha256",
+    "CLIENT_SECRET_GENERATOR_LENGTH": 64,
+    "ACCESS_TOKEN_GENERATOR": "oauth_grants.tokens.generate_token",
+    "REFRESH_TOKEN_GENERATOR": "oauth_grants.tokens.generate_token",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("AUTHSERVER_CODE_LIFETIME_S", 60),
+    "PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": [
+        "authorization_code",
+        "client_credentials",
+        "refresh_token",
+    ],
+}
+
+# authserver's own policy knobs (oauth_grants/conf.py documents each).
+AUTHSERVER = {
+    # A rotated-out refresh token presented again within this many seconds of
+    # its rotation is a concurrent retry: invalid_grant, family kept. Later, it
+    # is reuse: the whole family is revoked (RFC 9700 §4.14.2).
+    "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # oauthlib logs request bodies (codes, secrets) at DEBUG: never let it.
+        "oauthlib": {"level": "WARNING"},
+        "oauth2_provider": {"level": "WARNING"},
+    },
+}

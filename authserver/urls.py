@@ -1,0 +1,17 @@
+"""URL map. The OAuth paths are part of the product's contract."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from oauth_grants.views.authorize import AuthorizeView
+from oauth_grants.views.token import TokenView
+
+urlpatterns = [
+    path("oauth/authorize", AuthorizeView.as_view(), name="oauth-authorize"),
+    path("oauth/token", TokenView.as_view(), name="oauth-token"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("resource_api.urls")),
+]

@@ -1,0 +1,153 @@
+"""Demo data for `make run`: users, scopes, clients, and a URL to try the flow.
+
+Safe to run again: users and scopes are kept, demo client secrets are
+regenerated (a secret is only ever shown when it is created).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from oauth_grants.models import Client, ClientScope, Scope
+from oauth_grants.services import client_create, client_secret_regenerate
+
+DEMO_SCOPES = {
+    "openid": "Sign you in and tell the app who you are",
+    "profile": "See your name, username and email address",
+    "email": "See your email address",
+    "documents:read": "Read your documents",
+    "documents:write": "Create, change and delete your documents",
+}
+CALLBACK = "http://127.0.0.1:8765/callback"
+
+
+class Command(BaseCommand):
+    help = "Create demo users, scopes and clients, and print how to use them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--admin-password", default="admin-demo-password")
+        parser.add_argument("--user-password", default="demo-password")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = get_user_model()
+        admin, _ = users.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.test"}
+        )
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(options["admin_password"])
+        admin.save()
+        demo, _ = users.objects.get_or_create(
+            username="demo",
+            defaults={
+                "email": "demo@example.test",
+                "first_name": "Dee",
+                "last_name": "Mo",
+            },
+        )
+        demo.set_password(options["user_password"])
+        demo.save()
+        for name, description in DEMO_SCOPES.items():
+            Scope.objects.update_or_create(
+                name=name, defaults={"description": description}
+            )
+
+        web, web_secret = self._client(
+            "Demo Web App",
+            Client.CLIENT_CONFIDENTIAL,
+            ["authorization_code", "client_credentials"],
+            list(DEMO_SCOPES),
+        )
+        spa, _ = self._client(
+            "Demo Single-Page App",
+            Client.CLIENT_PUBLIC,
+            ["authorization_code"],
+            ["openid", "profile", "documents:read"],
+        )
+        api, api_secret = self._client(
+            "Demo Resource API",
+            Client.CLIENT_CONFIDENTIAL,
+            [],
+            [],
+            resource_server=True,
+        )
+
+        verifier = secrets.token_urlsafe(48)
+        challenge = (
+            base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": web.client_id,
+                "redirect_uri": CALLBACK,
+                "scope": "profile documents:read",
+                "state": secrets.token_urlsafe(8),
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        issuer = settings.AUTHSERVER_ISSUER
+        out = self.stdout.write
+        out("")
+        out(
+            "Admin console:  %s/admin/   admin / %s"
+            % (issuer, options["admin_password"])
+        )
+        out("Demo user:      demo / %s" % options["user_password"])
+        out("")
+        out("Confidential client 'Demo Web App'")
+        out("  client_id:     %s" % web.client_id)
+        out("  client_secret: %s" % web_secret)
+        out("Public client 'Demo Single-Page App'")
+        out("  client_id:     %s" % spa.client_id)
+        out("Resource server 'Demo Resource API' (introspection)")
+        out("  client_id:     %s" % api.client_id)
+        out("  client_secret: %s" % api_secret)
+        out("")
+        out("Try the authorization code flow: open")
+        out("  %s/oauth/authorize?%s" % (issuer, query))
+        out("sign in as demo, approve; the browser goes to %s?code=..." % CALLBACK)
+        out("(nothing listens there: copy the code from the address bar), then:")
+        out(
+            "  curl -s -u '%s:%s' -d grant_type=authorization_code -d code=CODE "
+            "-d redirect_uri=%s -d code_verifier=%s %s/oauth/token"
+            % (web.client_id, web_secret, CALLBACK, verifier, issuer)
+        )
+        out("")
+
+    def _client(
+        self,
+        name: str,
+        client_type: str,
+        grants: list[str],
+        scopes: list[str],
+        resource_server: bool = False,
+    ) -> tuple[Client, str | None]:
+        existing = Client.objects.filter(name=name).first()
+        if existing is None:
+            return client_create(
+                name=name,
+                client_type=client_type,
+                grant_types=grants,
+                redirect_uris=[CALLBACK] if "authorization_code" in grants else [],
+                scopes=scopes,
+                is_resource_server=resource_server,
+            )
+        for scope in Scope.objects.filter(name__in=scopes):
+            ClientScope.objects.get_or_create(client=existing, scope=scope)
+        secret = None
+        if existing.is_confidential:
+            secret = client_secret_regenerate(client=existing)
+        return existing, secret

@@ -1,0 +1,512 @@
+"""oauthlib's RequestValidator for this server: where the grant rules live.
+
+Built on django-oauth-toolkit's ``OAuth2Validator``; the methods overridden
+here replace what it does badly for this product:
+
+* client authentication: one fast salted-hash check (oauth_grants/hashers.py),
+  the same work for an unknown ``client_id`` (no enumeration by timing), and
+  both Basic and body credentials at once refused (RFC 6749 §2.3);
+* grant and response types come from the client's own set;
+* codes: looked up by digest and locked (``SELECT ... FOR UPDATE``) for the
+  whole token request, so of N concurrent redemptions exactly one mints
+  tokens. Stock DOT marks the code used only after minting, so racing
+  requests each mint tokens (and some end in a 500). A replayed code revokes
+  every token issued from it (RFC 6749 §4.1.2, RFC 9700 §4.2.4);
+* refresh tokens: locked, rotated, expiring per client; a rotated-out token
+  presented again revokes its whole family (RFC 9700 §4.14.2), except within
+  a short grace window after rotation, which is a concurrent retry;
+* tokens and codes are stored only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+from urllib.parse import unquote_plus
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
+
+from oauth_grants.models import (
+    AccessToken,
+    AuditEvent,
+    AuthorizationCode,
+    Client,
+    GrantType,
+    RefreshToken,
+)
+from oauth_grants.services import audit_record, token_family_revoke
+from oauth_grants.tokens import token_digest
+
+log = logging.getLogger(__name__)
+
+MAX_CLIENT_ID_LENGTH = 255
+MAX_SECRET_LENGTH = 512
+_DUMMY_SECRET_HASH: str | None = None
+
+
+def _dummy_secret_hash() -> str:
+    """A hash to check against when the client is unknown, so timing matches."""
+    global _DUMMY_SECRET_HASH
+    if _DUMMY_SECRET_HASH is None:
+        _DUMMY_SECRET_HASH = make_password(uuid.uuid4().hex, hasher="client_sha256")
+    return _DUMMY_SECRET_HASH
+
+
+def _remote_addr(request: Any) -> str | None:
+    headers = getattr(request, "headers", None) or {}
+    return headers.get("REMOTE_ADDR")
+
+
+def _plausible_identifier(value: Any, limit: int) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= limit
+        and "\x00" not in value
+        and value.isprintable()
+    )
+
+
+class AuthServerValidator(OAuth2Validator):
+    # --- clients --------------------------------------------------------
+
+    def _load_application(self, client_id: Any, request: Any) -> Client | None:
+        cached = getattr(request, "client", None)
+        if isinstance(cached, Client) and cached.client_id == client_id:
+            return cached if cached.enabled else None
+        request.client = None
+        if not _plausible_identifier(client_id, MAX_CLIENT_ID_LENGTH):
+            return None
+        client = Client.objects.filter(client_id=client_id, enabled=True).first()
+        request.client = client
+        return client
+
+    def _client_credentials(self, request: Any) -> tuple[str, str] | None:
+        """(client_id, secret) from Basic or body, or None.
+
+        Both at once are refused (RFC 6749 §2.3: one method per request).
+        """
+        auth = request.headers.get("HTTP_AUTHORIZATION") or ""
+        body_secret = getattr(request, "client_secret", None)
+        if auth:
+            scheme, _, encoded = auth.partition(" ")
+            if scheme.lower() != "basic" or body_secret is not None:
+                return None
+            try:
+                decoded = base64.b64decode(encoded.strip(), validate=True).decode(
+                    "utf-8"
+                )
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                return None
+            client_id, sep, secret = decoded.partition(":")
+            if not sep:
+                return None
+            client_id, secret = unquote_plus(client_id), unquote_plus(secret)
+            body_client_id = getattr(request, "client_id", None)
+            if body_client_id is not None and body_client_id != client_id:
+                return None
+            request.client_id = client_id
+            return client_id, secret
+        if body_secret is not None:
+            client_id = getattr(request, "client_id", None)
+            if not isinstance(client_id, str) or not isinstance(body_secret, str):
+                return None
+            return client_id, body_secret
+        return None
+
+    def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
+        credentials = self._client_credentials(request)
+        if credentials is None:
+            self._audit_auth_failure(request, getattr(request, "client_id", "") or "")
+            return False
+        client_id, secret = credentials
+        client = self._load_application(client_id, request)
+        stored = (
+            client.client_secret
+            if client is not None and client.is_confidential and client.client_secret
+            else _dummy_secret_hash()
+        )
+        secret_ok = _plausible_identifier(secret, MAX_SECRET_LENGTH) and check_password(
+            secret, stored
+        )
+        if client is None or not client.is_confidential or not secret_ok:
+            request.client = None
+            self._audit_auth_failure(request, client_id, client)
+            return False
+        return True
+
+    def _audit_auth_failure(
+        self, request: Any, client_id: Any, client: Client | None = None
+    ) -> None:
+        identifier = client_id if isinstance(client_id, str) else ""
+        audit_record(
+            event=AuditEvent.Type.CLIENT_AUTH_FAILED,
+            outcome=AuditEvent.Outcome.FAILURE,
+            client=client,
+            client_identifier=identifier.replace("\x00", "")[:255],
+            remote_addr=_remote_addr(request),
+            detail={"endpoint": "token"},
+        )
+
+    def client_authentication_required(
+        self, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        if request.headers.get("HTTP_AUTHORIZATION") or (
+            getattr(request, "client_secret", None) is not None
+        ):
+            return True
+        client = self._load_application(request.client_id, request)
+        # An unknown client is left to authenticate_client_id, which refuses it.
+        return client is not None and client.is_confidential
+
+    def authenticate_client_id(
+        self, client_id: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """A public client identifies itself by client_id alone (RFC 6749 §3.2.1)."""
+        client = self._load_application(client_id, request)
+        if client is None or client.is_confidential:
+            self._audit_auth_failure(request, client_id, client)
+            return False
+        return True
+
+    def validate_client_id(
+        self, client_id: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        return self._load_application(client_id, request) is not None
+
+    def validate_grant_type(
+        self,
+        client_id: Any,
+        grant_type: str,
+        client: Client,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        if grant_type == "authorization_code":
+            return GrantType.AUTHORIZATION_CODE in client.grant_types
+        if grant_type == "client_credentials":
+            return (
+                client.is_confidential
+                and GrantType.CLIENT_CREDENTIALS in client.grant_types
+            )
+        if grant_type == "refresh_token":
+            return client.issue_refresh_tokens
+        return False
+
+    def validate_response_type(
+        self,
+        client_id: Any,
+        response_type: str,
+        client: Client,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        return (
+            response_type == "code"
+            and GrantType.AUTHORIZATION_CODE in client.grant_types
+        )
+
+    def _allowed_scopes(self, client: Client, request: Any) -> set[str]:
+        cached = getattr(request, "_allowed_scopes", None)
+        if cached is None:
+            cached = set(client.allowed_scopes.values_list("name", flat=True))
+            request._allowed_scopes = cached
+        return cached
+
+    def validate_scopes(
+        self,
+        client_id: Any,
+        scopes: list[str],
+        client: Client,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        if not scopes or any(not isinstance(s, str) for s in scopes):
+            return False
+        return set(scopes) <= self._allowed_scopes(client, request)
+
+    def get_default_scopes(
+        self, client_id: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> list[str]:
+        return []
+
+    def validate_redirect_uri(
+        self, client_id: Any, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        return request.client.redirect_uri_allowed(redirect_uri)
+
+    def get_default_redirect_uri(
+        self, client_id: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> str | None:
+        uris = request.client.redirect_uri_list if request.client else []
+        return uris[0] if len(uris) == 1 else None
+
+    def is_pkce_required(self, client_id: Any, request: Any) -> bool:
+        return True
+
+    # --- authorization codes -------------------------------------------
+
+    def save_authorization_code(
+        self,
+        client_id: Any,
+        code: dict[str, str],
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        approved = list(request.scopes or [])
+        if not set(approved) <= self._allowed_scopes(request.client, request):
+            raise errors.InvalidScopeError(request=request)
+        AuthorizationCode.objects.create(
+            application=request.client,
+            user=request.user,
+            code=token_digest(code["code"]),
+            expires=timezone.now()
+            + timedelta(
+                seconds=settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
+            ),
+            redirect_uri=request.redirect_uri,
+            scope=" ".join(approved),
+            code_challenge=request.code_challenge or "",
+            code_challenge_method=request.code_challenge_method or "",
+            nonce=request.nonce or "",
+            claims="",
+        )
+
+    def validate_code(
+        self,
+        client_id: Any,
+        code: Any,
+        client: Client,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        if not isinstance(code, str) or not 0 < len(code) <= 256:
+            return False
+        grant = (
+            AuthorizationCode.objects.select_for_update()
+            .select_related("user")
+            .filter(code=token_digest(code), application=client)
+            .first()
+        )
+        if grant is None:
+            return False
+        if grant.redeemed_at is not None:
+            revoked = token_family_revoke(family=grant.token_family)
+            audit_record(
+                event=AuditEvent.Type.CODE_REPLAY,
+                outcome=AuditEvent.Outcome.FAILURE,
+                user=grant.user,
+                client=client,
+                remote_addr=_remote_addr(request),
+                detail={"tokens_revoked": revoked},
+            )
+            return False
+        if grant.is_expired() or not grant.user.is_active:
+            return False
+        request.scopes = grant.scope.split()
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        request.authorization_code_instance = grant
+        return True
+
+    def _grant_for(self, request: Any) -> AuthorizationCode:
+        return request.authorization_code_instance
+
+    def get_code_challenge(self, code: str, request: Any) -> str | None:
+        return self._grant_for(request).code_challenge or None
+
+    def get_code_challenge_method(self, code: str, request: Any) -> str | None:
+        return self._grant_for(request).code_challenge_method or None
+
+    def confirm_redirect_uri(
+        self,
+        client_id: Any,
+        code: str,
+        redirect_uri: Any,
+        client: Client,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        request = kwargs.get("request") or (args[0] if args else None)
+        grant = getattr(request, "authorization_code_instance", None)
+        if grant is None:
+            grant = AuthorizationCode.objects.filter(
+                code=token_digest(code), application=client
+            ).first()
+        return grant is not None and redirect_uri == grant.redirect_uri
+
+    def get_authorization_code_scopes(
+        self, client_id: Any, code: str, redirect_uri: str, request: Any
+    ) -> list[str]:
+        grant = getattr(request, "authorization_code_instance", None)
+        if grant is None:
+            grant = AuthorizationCode.objects.filter(code=token_digest(code)).first()
+        return grant.scope.split() if grant else []
+
+    def get_authorization_code_nonce(
+        self, client_id: Any, code: str, redirect_uri: str, request: Any
+    ) -> str | None:
+        grant = getattr(request, "authorization_code_instance", None)
+        return (grant.nonce or None) if grant else None
+
+    def invalidate_authorization_code(
+        self, client_id: Any, code: str, request: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        # Marked redeemed in save_bearer_token, inside the same locked transaction.
+        return None
+
+    # --- refresh tokens -------------------------------------------------
+
+    def validate_refresh_token(
+        self,
+        refresh_token: Any,
+        client: Client,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        if not isinstance(refresh_token, str) or not 0 < len(refresh_token) <= 256:
+            return False
+        rt = (
+            RefreshToken.objects.select_for_update()
+            .select_related("user")
+            .filter(token_checksum=token_digest(refresh_token), application=client)
+            .first()
+        )
+        if rt is None:
+            return False
+        if rt.revoked is not None:
+            grace = settings.AUTHSERVER["REFRESH_TOKEN_REUSE_GRACE_SECONDS"]
+            if rt.rotated_at is not None and (
+                timezone.now() - rt.rotated_at > timedelta(seconds=grace)
+            ):
+                revoked = token_family_revoke(family=rt.token_family)
+                audit_record(
+                    event=AuditEvent.Type.REFRESH_REUSE,
+                    outcome=AuditEvent.Outcome.FAILURE,
+                    user=rt.user,
+                    client=client,
+                    remote_addr=_remote_addr(request),
+                    detail={"tokens_revoked": revoked},
+                )
+            return False
+        if rt.is_expired() or not rt.user.is_active:
+            return False
+        request.user = rt.user
+        request.refresh_token = refresh_token
+        request.refresh_token_instance = rt
+        return True
+
+    def get_original_scopes(
+        self, refresh_token: str, request: Any, *args: Any, **kwargs: Any
+    ) -> list[str]:
+        rt = getattr(request, "refresh_token_instance", None)
+        return rt.scope.split() if rt is not None else []
+
+    def rotate_refresh_token(self, request: Any) -> bool:
+        return True
+
+    # --- issuing --------------------------------------------------------
+
+    def save_bearer_token(
+        self, token: dict[str, Any], request: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        """Store digests of the new tokens and retire what they replace, atomically.
+
+        Mutates ``token`` (the response body) to drop a refresh token that the
+        client's policy does not issue: oauthlib decides to mint one per grant
+        type, the client policy decides whether it is handed out.
+        """
+        client: Client = request.client
+        now = timezone.now()
+        grant_type = request.grant_type
+        family: uuid.UUID | None = None
+        previous: RefreshToken | None = None
+        with transaction.atomic():
+            if grant_type == "authorization_code":
+                family = uuid.uuid4()
+                code = request.authorization_code_instance
+                code.redeemed_at = now
+                code.token_family = family
+                code.save(update_fields=["redeemed_at", "token_family", "updated"])
+            elif grant_type == "refresh_token":
+                previous = request.refresh_token_instance
+                family = previous.token_family
+                RefreshToken.objects.filter(pk=previous.pk).update(
+                    revoked=now, rotated_at=now, updated=now, access_token=None
+                )
+                if previous.access_token_id:
+                    AccessToken.objects.filter(
+                        pk=previous.access_token_id, revoked__isnull=True
+                    ).update(revoked=now, updated=now)
+            user = request.user if grant_type != "client_credentials" else None
+            scope = token.get("scope") or " ".join(request.scopes or [])
+            access = AccessToken.objects.create(
+                user=user,
+                application=client,
+                scope=scope,
+                expires=now + timedelta(seconds=client.access_token_lifetime),
+                token="",
+                token_checksum=token_digest(token["access_token"]),
+                token_family=family,
+                source_refresh_token=None,
+            )
+            refresh_value = token.get("refresh_token")
+            if refresh_value and user is not None and client.issue_refresh_tokens:
+                RefreshToken.objects.create(
+                    user=user,
+                    application=client,
+                    access_token=access,
+                    token="",
+                    token_checksum=token_digest(refresh_value),
+                    token_family=family,
+                    scope=scope,
+                    expires=now + timedelta(seconds=client.refresh_token_lifetime),
+                )
+            else:
+                token.pop("refresh_token", None)
+            audit_record(
+                event=(
+                    AuditEvent.Type.TOKEN_REFRESHED
+                    if previous is not None
+                    else AuditEvent.Type.TOKEN_ISSUED
+                ),
+                user=user,
+                client=client,
+                remote_addr=_remote_addr(request),
+                detail={
+                    "grant_type": grant_type,
+                    "scope": scope,
+                    "token_id": access.pk,
+                },
+            )
+        token["scope"] = scope
+
+    # --- bearer tokens (userinfo, DOT's protected views) ---------------
+
+    def _load_access_token(self, token: Any) -> AccessToken | None:
+        if not isinstance(token, str) or not 0 < len(token) <= 256:
+            return None
+        return (
+            AccessToken.objects.select_related("application", "user")
+            .filter(
+                token_checksum=token_digest(token),
+                revoked__isnull=True,
+                application__enabled=True,
+            )
+            .first()
+        )

@@ -1,0 +1,320 @@
+"""Writes: the one place where clients, consents and tokens change.
+
+Every revocation, whoever asks for it (RFC 7009 endpoint, admin, a person's
+own apps page, replay and reuse detection, the command line), goes through
+``_mark_revoked``: set-based UPDATEs that stamp ``revoked``, so a revoked
+token stays visible with its status and no second revoke path exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from oauth_grants.models import (
+    AccessToken,
+    AuditEvent,
+    Client,
+    ClientScope,
+    Consent,
+    RefreshToken,
+    Scope,
+)
+
+log = logging.getLogger("authserver.audit")
+
+
+def audit_record(
+    *,
+    event: str,
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    actor: AbstractBaseUser | None = None,
+    user: AbstractBaseUser | None = None,
+    client: Client | None = None,
+    client_identifier: str = "",
+    remote_addr: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append a security event. ``detail`` must never hold a secret or token."""
+    if actor is not None and not getattr(actor, "pk", None):
+        actor = None
+    if user is not None and not getattr(user, "pk", None):
+        user = None
+    identifier = client_identifier or (client.client_id if client is not None else "")
+    event_row = AuditEvent.objects.create(
+        event=event,
+        outcome=outcome,
+        actor=actor,
+        user=user,
+        client=client if client is not None and client.pk else None,
+        client_identifier=identifier[:255],
+        remote_addr=remote_addr or None,
+        detail=detail or {},
+    )
+    log.info("audit event=%s outcome=%s client=%s", event, outcome, identifier[:255])
+    return event_row
+
+
+def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
+    """Stamp live tokens matching the filters as revoked; return how many."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        if refresh is not None:
+            count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
+                revoked=now, updated=now
+            )
+        if access is not None:
+            count += AccessToken.objects.filter(access, revoked__isnull=True).update(
+                revoked=now, updated=now
+            )
+    return count
+
+
+def token_family_revoke(
+    *, family: uuid.UUID | None, refresh_token: RefreshToken | None = None
+) -> int:
+    """Revoke every token of one authorization's lineage (code → refreshes)."""
+    if family is None:
+        if refresh_token is None:
+            return 0
+        return _mark_revoked(
+            access=Q(pk=refresh_token.access_token_id), refresh=Q(pk=refresh_token.pk)
+        )
+    return _mark_revoked(access=Q(token_family=family), refresh=Q(token_family=family))
+
+
+def access_token_revoke(*, token: AccessToken) -> int:
+    """Revoke an access token and, with it, the refresh tokens of its family."""
+    if token.token_family is not None:
+        return token_family_revoke(family=token.token_family)
+    return _mark_revoked(access=Q(pk=token.pk), refresh=Q(access_token_id=token.pk))
+
+
+def token_revoke(
+    *,
+    token: AccessToken | RefreshToken,
+    actor: AbstractBaseUser | None = None,
+    remote_addr: str | None = None,
+    via: str,
+) -> int:
+    """Revoke one token and what was issued with it (RFC 7009 §2.1).
+
+    Revoking a refresh token revokes the access tokens of its grant, and
+    revoking an access token revokes the refresh token issued with it.
+    """
+    if isinstance(token, RefreshToken):
+        count = token_family_revoke(family=token.token_family, refresh_token=token)
+    else:
+        count = access_token_revoke(token=token)
+    audit_record(
+        event=AuditEvent.Type.TOKEN_REVOKED,
+        actor=actor,
+        user=token.user,
+        client=token.application,
+        remote_addr=remote_addr,
+        detail={
+            "via": via,
+            "token_id": token.pk,
+            "kind": type(token).__name__,
+            "revoked": count,
+        },
+    )
+    return count
+
+
+def tokens_revoke(
+    *,
+    user: AbstractBaseUser | None = None,
+    client: Client | None = None,
+    access_token_ids: Iterable[int] | None = None,
+    refresh_token_ids: Iterable[int] | None = None,
+    actor: AbstractBaseUser | None = None,
+    remote_addr: str | None = None,
+    via: str,
+) -> int:
+    """Revoke all live tokens of a user, of a client, of both, or listed by id.
+
+    Listed tokens take their whole family with them. Returns the number of
+    token rows revoked.
+    """
+    access = Q()
+    refresh = Q()
+    if user is not None:
+        access &= Q(user=user)
+        refresh &= Q(user=user)
+    if client is not None:
+        access &= Q(application=client)
+        refresh &= Q(application=client)
+    if access_token_ids is not None or refresh_token_ids is not None:
+        at_ids = list(access_token_ids or [])
+        rt_ids = list(refresh_token_ids or [])
+        families = set(
+            AccessToken.objects.filter(
+                pk__in=at_ids, token_family__isnull=False
+            ).values_list("token_family", flat=True)
+        ) | set(
+            RefreshToken.objects.filter(
+                pk__in=rt_ids, token_family__isnull=False
+            ).values_list("token_family", flat=True)
+        )
+        rt_access_ids = RefreshToken.objects.filter(pk__in=rt_ids).values_list(
+            "access_token_id", flat=True
+        )
+        access &= (
+            Q(pk__in=at_ids)
+            | Q(pk__in=list(rt_access_ids))
+            | Q(token_family__in=families)
+        )
+        refresh &= (
+            Q(pk__in=rt_ids)
+            | Q(access_token_id__in=at_ids)
+            | Q(token_family__in=families)
+        )
+    elif user is None and client is None:
+        raise ValueError("tokens_revoke needs a user, a client or token ids")
+    count = _mark_revoked(access=access, refresh=refresh)
+    audit_record(
+        event=AuditEvent.Type.TOKEN_REVOKED,
+        actor=actor,
+        user=user,
+        client=client,
+        remote_addr=remote_addr,
+        detail={"via": via, "revoked": count},
+    )
+    return count
+
+
+def consent_record(
+    *, user: AbstractBaseUser, client: Client, scopes: Iterable[str]
+) -> Consent:
+    """Remember what ``user`` approved for ``client``, added to earlier approvals."""
+    with transaction.atomic():
+        consent, created = Consent.objects.select_for_update().get_or_create(
+            user=user, client=client, defaults={"scope": " ".join(sorted(set(scopes)))}
+        )
+        if not created:
+            merged = sorted(set(consent.scopes) | set(scopes))
+            consent.scope = " ".join(merged)
+            consent.granted_at = timezone.now()
+            consent.save(update_fields=["scope", "granted_at"])
+    return consent
+
+
+def consent_revoke(
+    *,
+    consent: Consent,
+    actor: AbstractBaseUser | None = None,
+    remote_addr: str | None = None,
+    via: str,
+) -> int:
+    """Forget a consent and revoke every token of that client for that person."""
+    with transaction.atomic():
+        user, client = consent.user, consent.client
+        consent.delete()
+        count = _mark_revoked(
+            access=Q(user=user, application=client),
+            refresh=Q(user=user, application=client),
+        )
+        audit_record(
+            event=AuditEvent.Type.CONSENT_REVOKED,
+            actor=actor,
+            user=user,
+            client=client,
+            remote_addr=remote_addr,
+            detail={"via": via, "tokens_revoked": count},
+        )
+    return count
+
+
+def scope_create(*, name: str, description: str) -> Scope:
+    scope = Scope(name=name, description=description)
+    scope.full_clean()
+    scope.save()
+    return scope
+
+
+def client_create(
+    *,
+    name: str,
+    client_type: str,
+    grant_types: list[str],
+    redirect_uris: list[str],
+    scopes: list[str],
+    issue_refresh_tokens: bool = True,
+    access_token_lifetime: int = 3600,
+    refresh_token_lifetime: int = 30 * 24 * 3600,
+    is_resource_server: bool = False,
+    homepage_url: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> tuple[Client, str | None]:
+    """Register a client; return it with its secret in clear (confidential only).
+
+    The secret exists in clear only in this return value: the row holds its
+    hash. Raises ValidationError (nothing saved) when the policy is invalid.
+    """
+    with transaction.atomic():
+        client = Client(
+            name=name,
+            client_type=client_type,
+            grant_types=sorted(set(grant_types)),
+            redirect_uris=" ".join(redirect_uris),
+            issue_refresh_tokens=issue_refresh_tokens,
+            access_token_lifetime=access_token_lifetime,
+            refresh_token_lifetime=refresh_token_lifetime,
+            is_resource_server=is_resource_server,
+            homepage_url=homepage_url,
+        )
+        secret: str | None = None
+        if client_type == Client.CLIENT_CONFIDENTIAL:
+            secret = _new_secret()
+            client.client_secret = secret
+        else:
+            client.client_secret = ""
+        client.full_clean(exclude=["client_secret", "client_id"])
+        client.save()
+        scope_rows = list(Scope.objects.filter(name__in=scopes))
+        missing = set(scopes) - {s.name for s in scope_rows}
+        if missing:
+            raise ValidationError(
+                {
+                    "allowed_scopes": [
+                        "Unknown scope(s): %s" % ", ".join(sorted(missing))
+                    ]
+                }
+            )
+        ClientScope.objects.bulk_create(
+            [ClientScope(client=client, scope=scope) for scope in scope_rows]
+        )
+        audit_record(event=AuditEvent.Type.CLIENT_CREATED, actor=actor, client=client)
+    return client, secret
+
+
+def _new_secret() -> str:
+    from oauth2_provider.generators import generate_client_secret
+
+    return generate_client_secret()
+
+
+def client_secret_regenerate(
+    *, client: Client, actor: AbstractBaseUser | None = None
+) -> str:
+    """Give a confidential client a new secret; the old one stops working at once."""
+    if not client.is_confidential:
+        raise ValueError("only confidential clients have a secret")
+    secret = _new_secret()
+    with transaction.atomic():
+        client.client_secret = secret
+        client.save(update_fields=["client_secret", "updated"])
+        audit_record(
+            event=AuditEvent.Type.SECRET_REGENERATED, actor=actor, client=client
+        )
+    return secret

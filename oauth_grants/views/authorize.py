@@ -1,0 +1,279 @@
+"""Stages 1 to 4: the authorization endpoint and the consent page.
+
+GET /oauth/authorize validates the request with oauthlib (through DOT's
+core) before anything else, so an unknown client or an unregistered
+redirect URI gets an error page and never a redirect (RFC 6749 §4.1.2.1),
+even for a visitor who is not logged in. The validated request is parked in
+the session under a random id; the consent form posts back only that id, the
+decision and the ticked scopes, so nothing the client asked for can be
+altered in the form. DOT's own AuthorizationView instead round-trips every
+parameter through hidden fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.oauth2_backends import get_oauthlib_core
+from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+
+from oauth_grants.authorization_response import error_redirect, redirect_to_client
+from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
+from oauth_grants.services import audit_record, consent_record
+
+log = logging.getLogger(__name__)
+
+# RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(verifier)) is 43 characters; the
+# grammar allows 43 to 128 unreserved characters. We take S256 only.
+PKCE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
+PENDING_KEY = "oauth_pending"
+PENDING_MAX = 8
+PENDING_TTL_SECONDS = 600
+MAX_STATE_LENGTH = 1024
+MAX_NONCE_LENGTH = 512
+CARRIED = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+)
+
+
+def error_page(
+    request: HttpRequest, error: str, description: str, status: int = 400
+) -> HttpResponse:
+    """Shown to the person when redirecting to the client would be unsafe."""
+    return render(
+        request,
+        "oauth_grants/error.html",
+        {"error": error, "description": description},
+        status=status,
+    )
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@method_decorator(never_cache, name="dispatch")
+class AuthorizeView(View):
+    http_method_names = ["get", "post"]
+    template_name = "oauth_grants/consent.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        core = get_oauthlib_core()
+        try:
+            scopes, credentials = core.validate_authorization_request(request)
+        except FatalClientError as exc:
+            err = exc.oauthlib_error
+            return error_page(request, err.error, err.description or "")
+        except OAuthToolkitError as exc:
+            err = exc.oauthlib_error
+            if not err.redirect_uri:
+                return error_page(request, err.error, err.description or "")
+            return error_redirect(
+                err.redirect_uri, err.error, err.description, err.state
+            )
+        except (ValueError, UnicodeError):
+            return error_page(
+                request, "invalid_request", _("The authorization request is malformed.")
+            )
+
+        redirect_uri = credentials["redirect_uri"]
+        state = credentials.get("state")
+        problem = self._extra_checks(credentials)
+        if problem:
+            return error_redirect(redirect_uri, "invalid_request", problem, state)
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+
+        client = Client.objects.get(client_id=credentials["client_id"])
+        pending_id = self._park(request, core, scopes, credentials)
+        return self._render_consent(request, client, scopes, pending_id)
+
+    def _extra_checks(self, credentials: dict[str, Any]) -> str | None:
+        """What oauthlib lets through but this server refuses (invalid_request)."""
+        method = credentials.get("code_challenge_method")
+        challenge = credentials.get("code_challenge") or ""
+        if method != "S256":
+            return _("PKCE code_challenge_method must be S256.")
+        if not PKCE_CHALLENGE_RE.match(challenge):
+            return _("code_challenge must be 43 to 128 base64url characters.")
+        state = credentials.get("state")
+        if state is not None and len(state) > MAX_STATE_LENGTH:
+            return _("state is too long.")
+        nonce = credentials.get("nonce")
+        if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:
+            return _("nonce is too long.")
+        return None
+
+    def _park(
+        self,
+        request: HttpRequest,
+        core: Any,
+        scopes: list[str],
+        credentials: dict[str, Any],
+    ) -> str:
+        pending: dict[str, Any] = request.session.get(PENDING_KEY, {})
+        now = time.time()
+        pending = {
+            key: value
+            for key, value in pending.items()
+            if now - value.get("created", 0) < PENDING_TTL_SECONDS
+        }
+        while len(pending) >= PENDING_MAX:
+            pending.pop(min(pending, key=lambda k: pending[k]["created"]))
+        pending_id = secrets.token_urlsafe(16)
+        pending[pending_id] = {
+            "uri": core._get_escaped_full_path(request),
+            "scopes": list(scopes),
+            "credentials": {k: credentials.get(k) for k in CARRIED},
+            "created": now,
+            "user": request.user.pk,
+        }
+        request.session[PENDING_KEY] = pending
+        return pending_id
+
+    def _render_consent(
+        self,
+        request: HttpRequest,
+        client: Client,
+        scopes: list[str],
+        pending_id: str,
+    ) -> HttpResponse:
+        descriptions = dict(
+            Scope.objects.filter(name__in=scopes).values_list("name", "description")
+        )
+        required = set(
+            ClientScope.objects.filter(
+                client=client, required=True, scope__name__in=scopes
+            ).values_list("scope__name", flat=True)
+        )
+        items = [
+            {
+                "name": name,
+                "description": descriptions.get(name, name),
+                "required": name in required,
+            }
+            for name in scopes
+        ]
+        pending = request.session[PENDING_KEY][pending_id]
+        context = {
+            "client": client,
+            "scopes": items,
+            "pending_id": pending_id,
+            "redirect_host": urlsplit(pending["credentials"]["redirect_uri"]).netloc,
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return error_page(
+                request, "login_required", _("Your session has ended. Start again.")
+            )
+        pending_id = request.POST.get("request_id", "")
+        pending_all: dict[str, Any] = request.session.get(PENDING_KEY, {})
+        parked = (
+            pending_all.pop(pending_id, None) if isinstance(pending_id, str) else None
+        )
+        request.session[PENDING_KEY] = pending_all
+        if (
+            parked is None
+            or parked.get("user") != request.user.pk
+            or time.time() - parked.get("created", 0) >= PENDING_TTL_SECONDS
+        ):
+            return error_page(
+                request,
+                "invalid_request",
+                _("This authorization request has expired or was already answered."),
+            )
+        credentials = parked["credentials"]
+        client = Client.objects.filter(
+            client_id=credentials["client_id"], enabled=True
+        ).first()
+        if client is None:
+            return error_page(
+                request, "unauthorized_client", _("This application is not available.")
+            )
+        redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
+        requested: list[str] = parked["scopes"]
+
+        if request.POST.get("decision") != "approve":
+            audit_record(
+                event=AuditEvent.Type.CONSENT_DENIED,
+                outcome=AuditEvent.Outcome.FAILURE,
+                actor=request.user,
+                user=request.user,
+                client=client,
+                remote_addr=_client_ip(request),
+            )
+            return error_redirect(
+                redirect_uri, "access_denied", _("The user denied the request."), state
+            )
+
+        required = set(
+            ClientScope.objects.filter(client=client, required=True).values_list(
+                "scope__name", flat=True
+            )
+        )
+        ticked = set(request.POST.getlist("scope"))
+        approved = [s for s in requested if s in ticked or s in required]
+        if not approved:
+            return error_redirect(
+                redirect_uri, "access_denied", _("No scope was approved."), state
+            )
+        return self._issue_code(request, client, parked, approved)
+
+    def _issue_code(
+        self,
+        request: HttpRequest,
+        client: Client,
+        parked: dict[str, Any],
+        approved: list[str],
+    ) -> HttpResponse:
+        core = get_oauthlib_core()
+        credentials = {k: v for k, v in parked["credentials"].items() if v is not None}
+        credentials["user"] = request.user
+        redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
+        try:
+            with transaction.atomic():
+                headers, _body, _status = core.server.create_authorization_response(
+                    uri=parked["uri"],
+                    http_method="GET",
+                    body=None,
+                    headers=core.extract_headers(request),
+                    scopes=approved,
+                    credentials=credentials,
+                )
+                consent_record(user=request.user, client=client, scopes=approved)
+                audit_record(
+                    event=AuditEvent.Type.CONSENT_GRANTED,
+                    actor=request.user,
+                    user=request.user,
+                    client=client,
+                    remote_addr=_client_ip(request),
+                    detail={"scope": " ".join(approved)},
+                )
+        except oauth_errors.FatalClientError as err:
+            return error_page(request, err.error, err.description or "")
+        except oauth_errors.OAuth2Error as err:
+            return error_redirect(redirect_uri, err.error, err.description, state)
+        return redirect_to_client(headers["Location"])

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from tests.factories import Pkce, make_client, make_scopes, make_user
+
+
+@pytest.fixture
+def scopes(db):
+    return make_scopes()
+
+
+@pytest.fixture
+def user(db):
+    return make_user()
+
+
+@pytest.fixture
+def browser(user) -> HttpClient:
+    """A person's browser, signed in as ``user``."""
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.fixture
+def api() -> HttpClient:
+    """A client application's HTTP stack: no cookies, no session."""
+    return HttpClient()
+
+
+@pytest.fixture
+def confidential(db):
+    return make_client(grants=["authorization_code", "client_credentials"])
+
+
+@pytest.fixture
+def public(db):
+    from oauth_grants.models import Client
+
+    return make_client(client_type=Client.CLIENT_PUBLIC, name="Public App")
+
+
+@pytest.fixture
+def pkce() -> Pkce:
+    return Pkce.new()
