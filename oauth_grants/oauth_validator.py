@@ -20,21 +20,23 @@ here replace what it does badly for this product:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import uuid
 from datetime import timedelta
 from typing import Any
-from urllib.parse import unquote_plus
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
+from oauth_grants.client_auth import (
+    MalformedCredentials,
+    load_client,
+    parse_client_credentials,
+    verify_client_secret,
+)
 from oauth_grants.models import (
     AccessToken,
     AuditEvent,
@@ -48,31 +50,10 @@ from oauth_grants.tokens import token_digest
 
 log = logging.getLogger(__name__)
 
-MAX_CLIENT_ID_LENGTH = 255
-MAX_SECRET_LENGTH = 512
-_DUMMY_SECRET_HASH: str | None = None
-
-
-def _dummy_secret_hash() -> str:
-    """A hash to check against when the client is unknown, so timing matches."""
-    global _DUMMY_SECRET_HASH
-    if _DUMMY_SECRET_HASH is None:
-        _DUMMY_SECRET_HASH = make_password(uuid.uuid4().hex, hasher="client_sha256")
-    return _DUMMY_SECRET_HASH
-
 
 def _remote_addr(request: Any) -> str | None:
     headers = getattr(request, "headers", None) or {}
     return headers.get("REMOTE_ADDR")
-
-
-def _plausible_identifier(value: Any, limit: int) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= limit
-        and "\x00" not in value
-        and value.isprintable()
-    )
 
 
 class AuthServerValidator(OAuth2Validator):
@@ -82,62 +63,26 @@ class AuthServerValidator(OAuth2Validator):
         cached = getattr(request, "client", None)
         if isinstance(cached, Client) and cached.client_id == client_id:
             return cached if cached.enabled else None
-        request.client = None
-        if not _plausible_identifier(client_id, MAX_CLIENT_ID_LENGTH):
-            return None
-        client = Client.objects.filter(client_id=client_id, enabled=True).first()
-        request.client = client
-        return client
-
-    def _client_credentials(self, request: Any) -> tuple[str, str] | None:
-        """(client_id, secret) from Basic or body, or None.
-
-        Both at once are refused (RFC 6749 §2.3: one method per request).
-        """
-        auth = request.headers.get("HTTP_AUTHORIZATION") or ""
-        body_secret = getattr(request, "client_secret", None)
-        if auth:
-            scheme, _, encoded = auth.partition(" ")
-            if scheme.lower() != "basic" or body_secret is not None:
-                return None
-            try:
-                decoded = base64.b64decode(encoded.strip(), validate=True).decode(
-                    "utf-8"
-                )
-            except (binascii.Error, UnicodeDecodeError, ValueError):
-                return None
-            client_id, sep, secret = decoded.partition(":")
-            if not sep:
-                return None
-            client_id, secret = unquote_plus(client_id), unquote_plus(secret)
-            body_client_id = getattr(request, "client_id", None)
-            if body_client_id is not None and body_client_id != client_id:
-                return None
-            request.client_id = client_id
-            return client_id, secret
-        if body_secret is not None:
-            client_id = getattr(request, "client_id", None)
-            if not isinstance(client_id, str) or not isinstance(body_secret, str):
-                return None
-            return client_id, body_secret
-        return None
+        request.client = load_client(client_id)
+        return request.client
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
-        credentials = self._client_credentials(request)
+        """client_secret_basic or _post: see oauth_grants/client_auth.py."""
+        try:
+            credentials = parse_client_credentials(
+                request.headers.get("HTTP_AUTHORIZATION"),
+                getattr(request, "client_id", None),
+                getattr(request, "client_secret", None),
+            )
+        except MalformedCredentials:
+            credentials = None
         if credentials is None:
             self._audit_auth_failure(request, getattr(request, "client_id", "") or "")
             return False
         client_id, secret = credentials
+        request.client_id = client_id
         client = self._load_application(client_id, request)
-        stored = (
-            client.client_secret
-            if client is not None and client.is_confidential and client.client_secret
-            else _dummy_secret_hash()
-        )
-        secret_ok = _plausible_identifier(secret, MAX_SECRET_LENGTH) and check_password(
-            secret, stored
-        )
-        if client is None or not client.is_confidential or not secret_ok:
+        if not verify_client_secret(client, secret):
             request.client = None
             self._audit_auth_failure(request, client_id, client)
             return False

@@ -1,0 +1,99 @@
+"""Client authentication (RFC 6749 §2.3): one implementation for every endpoint.
+
+The token endpoint (through the oauthlib validator), introspection and
+revocation all authenticate clients here:
+
+* credentials come from HTTP Basic (``client_secret_basic``) or the body
+  (``client_secret_post``), never both at once (RFC 6749 §2.3: one method);
+* the secret is checked with the fast salted hash of oauth_grants/hashers.py;
+* an unknown or disabled ``client_id`` still costs one hash check against a
+  dummy, so timing does not tell which client ids exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from urllib.parse import unquote_plus
+
+from django.contrib.auth.hashers import check_password, make_password
+
+from oauth_grants.models import Client
+
+MAX_CLIENT_ID_LENGTH = 255
+MAX_SECRET_LENGTH = 512
+_dummy_hash: list[str] = []
+
+
+class MalformedCredentials(ValueError):
+    """The request carries client credentials that cannot be read."""
+
+
+def plausible(value: object, limit: int) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= limit
+        and "\x00" not in value
+        and value.isprintable()
+    )
+
+
+def parse_client_credentials(
+    authorization: str | None, client_id: str | None, client_secret: str | None
+) -> tuple[str, str] | None:
+    """Return (client_id, secret) from Basic or body; None when there are none.
+
+    Raises MalformedCredentials for unreadable Basic credentials, for Basic
+    and body secrets together, and for a body client_id that contradicts Basic.
+    """
+    if authorization:
+        scheme, _, encoded = authorization.partition(" ")
+        if scheme.lower() != "basic":
+            raise MalformedCredentials("unsupported authorization scheme")
+        if client_secret is not None:
+            raise MalformedCredentials("more than one authentication method")
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+            raise MalformedCredentials("unreadable Basic credentials") from exc
+        basic_id, sep, secret = decoded.partition(":")
+        if not sep:
+            raise MalformedCredentials("Basic credentials without a colon")
+        basic_id, secret = unquote_plus(basic_id), unquote_plus(secret)
+        if client_id is not None and client_id != basic_id:
+            raise MalformedCredentials("client_id contradicts Basic credentials")
+        return basic_id, secret
+    if client_secret is not None:
+        if client_id is None:
+            raise MalformedCredentials("client_secret without client_id")
+        return client_id, client_secret
+    return None
+
+
+def load_client(client_id: object) -> Client | None:
+    """The enabled client with this id, or None (never raises for odd input)."""
+    if not plausible(client_id, MAX_CLIENT_ID_LENGTH):
+        return None
+    return Client.objects.filter(client_id=client_id, enabled=True).first()
+
+
+def _dummy_secret_hash() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(make_password(uuid.uuid4().hex, hasher="client_sha256"))
+    return _dummy_hash[0]
+
+
+def verify_client_secret(client: Client | None, secret: str) -> bool:
+    """True if ``client`` is confidential and ``secret`` is its secret.
+
+    Always runs exactly one hash check, against a dummy when there is no
+    client to check, so an unknown client_id costs the same time.
+    """
+    usable = (
+        client is not None and client.is_confidential and bool(client.client_secret)
+    )
+    stored = client.client_secret if usable else _dummy_secret_hash()
+    well_formed = plausible(secret, MAX_SECRET_LENGTH)
+    matches = check_password(secret if well_formed else "", stored)
+    return usable and well_formed and matches
