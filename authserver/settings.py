@@ -242,6 +242,60 @@ AUTHSERVER = {
     "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
 }
 
+# --- The resource API (resource_api/conf.py documents each key) -----------
+RESOURCE_API = {
+    "INTROSPECTION_BACKEND": env_str("RESOURCE_API_INTROSPECTION", "local"),
+    "INTROSPECTION_URL": env_str(
+        "RESOURCE_API_INTROSPECTION_URL", AUTHSERVER_ISSUER + "/oauth/introspect"
+    ),
+    "CLIENT_ID": env_str("RESOURCE_API_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("RESOURCE_API_CLIENT_SECRET", ""),
+    "TIMEOUT_SECONDS": env_int("RESOURCE_API_TIMEOUT_MS", 2000) / 1000,
+    "CACHE_SECONDS": env_int("RESOURCE_API_CACHE_S", 10),
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "resource_api.authentication.BearerTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["resource_api.permissions.OperationScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "resource_api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "resource_api.schema.ScopedAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "authserver resource API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "oauth2": {
+                "type": "oauth2",
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": AUTHSERVER_ISSUER + "/oauth/authorize",
+                        "tokenUrl": AUTHSERVER_ISSUER + "/oauth/token",
+                        "scopes": {
+                            "profile": "See your name, username and email address",
+                            "documents:read": "Read your documents",
+                            "documents:write": "Change your documents",
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

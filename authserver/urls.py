@@ -3,15 +3,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from oauth_grants.views.authorize import AuthorizeView
+from oauth_grants.views.introspect import IntrospectView
+from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
 
 urlpatterns = [
     path("oauth/authorize", AuthorizeView.as_view(), name="oauth-authorize"),
     path("oauth/token", TokenView.as_view(), name="oauth-token"),
+    path("oauth/introspect", IntrospectView.as_view(), name="oauth-introspect"),
+    path("oauth/revoke", RevokeView.as_view(), name="oauth-revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("resource_api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
 ]

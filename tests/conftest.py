@@ -45,3 +45,10 @@ def public(db):
 @pytest.fixture
 def pkce() -> Pkce:
     return Pkce.new()
+
+
+@pytest.fixture
+def resource_server(db):
+    from tests.factories import make_resource_server
+
+    return make_resource_server()

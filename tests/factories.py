@@ -134,3 +134,50 @@ def obtain_code(
     query = redirect_query(consent(http, params))
     assert query["state"] == params["state"]
     return query["code"]
+
+
+def issue_user_token(
+    http: HttpClient, api: HttpClient, registered: RegisteredClient, scope: str
+) -> dict:
+    """Run the code flow for the signed-in ``http`` user; return the token response."""
+    pkce = Pkce.new()
+    code = obtain_code(http, registered, pkce, scope=scope)
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": pkce.verifier,
+    }
+    if registered.secret:
+        response = api.post(
+            "/oauth/token", data, HTTP_AUTHORIZATION=registered.basic_auth()
+        )
+    else:
+        response = api.post("/oauth/token", {**data, "client_id": registered.client_id})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def issue_client_token(
+    api: HttpClient, registered: RegisteredClient, scope: str
+) -> dict:
+    response = api.post(
+        "/oauth/token",
+        {"grant_type": "client_credentials", "scope": scope},
+        HTTP_AUTHORIZATION=registered.basic_auth(),
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def make_resource_server(name: str = "Resource API") -> RegisteredClient:
+    make_scopes()
+    client, secret = client_create(
+        name=name,
+        client_type=Client.CLIENT_CONFIDENTIAL,
+        grant_types=[],
+        redirect_uris=[],
+        scopes=[],
+        is_resource_server=True,
+    )
+    return RegisteredClient(client=client, secret=secret)

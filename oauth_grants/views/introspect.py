@@ -1,0 +1,85 @@
+"""Stage 8, server side: token introspection (RFC 7662)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from oauth_grants.models import AuditEvent
+from oauth_grants.selectors import access_token_active
+from oauth_grants.services import audit_record
+from oauth_grants.views.endpoint_auth import authenticate, request_problem, unauthorized
+from oauth_grants.views.token import NO_STORE, database_unavailable
+
+log = logging.getLogger(__name__)
+INACTIVE = b'{"active": false}'
+
+
+def introspection_response(token_value: object) -> bytes:
+    """RFC 7662 §2.2 body for a token value: claims if live, else exactly inactive."""
+    token = access_token_active(value=token_value)
+    if token is None:
+        return INACTIVE
+    claims = {
+        "active": True,
+        "scope": token.scope,
+        "client_id": token.application.client_id,
+        "token_type": "Bearer",
+        "exp": int(token.expires.timestamp()),
+        "iat": int(token.created.timestamp()),
+    }
+    if token.user is not None:
+        claims["sub"] = str(token.user.pk)
+        claims["username"] = token.user.get_username()
+        if "profile" in token.scope.split():
+            # What a remote resource server needs to answer /api/v1/me.
+            claims["name"] = token.user.get_full_name()
+            claims["email"] = token.user.email
+    return json.dumps(claims).encode()
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class IntrospectView(View):
+    """Only resource servers (``Client.is_resource_server``) may ask.
+
+    Every other caller gets 401 and learns nothing about the token, whatever
+    else it sends. Only access tokens are introspected: a refresh token is
+    never a credential at a resource server, so it answers inactive.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self._answer(request)
+        except DatabaseError:
+            log.warning("introspection: database error", exc_info=True)
+            return database_unavailable()
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
+        client = authenticate(request, allow_public=False)
+        if client is None or not client.is_resource_server:
+            audit_record(
+                event=AuditEvent.Type.INTROSPECTION_REFUSED,
+                outcome=AuditEvent.Outcome.FAILURE,
+                client=client,
+                client_identifier=(request.POST.get("client_id") or "")[:255],
+                remote_addr=request.META.get("REMOTE_ADDR"),
+            )
+            return unauthorized()
+        problem = request_problem(request)
+        if problem is not None:
+            return problem
+        response = HttpResponse(
+            introspection_response(request.POST.get("token")),
+            content_type="application/json",
+        )
+        for key, value in NO_STORE.items():
+            response[key] = value
+        return response
