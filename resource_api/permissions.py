@@ -29,8 +29,8 @@ class NoUserToken(exceptions.PermissionDenied):
 class OperationScopePermission(BasePermission):
     """Grants when the token holds a scope that covers the operation.
 
-    Operations without a row in the table are refused: a new endpoint is
-    closed until ``sync_api_operations`` (or an admin) says what covers it.
+    The table (edited by admins) decides; an operation without a row yet
+    falls back to the scopes its view declares, never to "open".
     """
 
     def has_permission(self, request: Request, view: object) -> bool:
@@ -38,10 +38,12 @@ class OperationScopePermission(BasePermission):
         if not isinstance(info, TokenInfo) or not info.active:
             return False
         operation = operation_for(view, request.method)
-        entry = operation_table().get(operation.operation_id) if operation else None
-        if entry is None:
+        if operation is None:
             raise exceptions.PermissionDenied("This operation is not configured.")
-        scopes, per_user = entry
+        scopes, per_user = operation_table().get(
+            operation.operation_id,
+            (frozenset(operation.default_scopes), operation.per_user),
+        )
         if not scopes & info.scopes:
             raise InsufficientScope(scopes)
         if per_user and info.sub is None:

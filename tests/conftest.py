@@ -52,3 +52,13 @@ def resource_server(db):
     from tests.factories import make_resource_server
 
     return make_resource_server()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, lookups, tables)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
