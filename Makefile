@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run test test-postgres lint format clean
+.PHONY: install run run-api test test-postgres lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,16 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make run-api: the resource API alone on http://127.0.0.1:8001, introspecting
+## remotely against the server `make run` started (credentials from seed_demo)
+run-api: install
+	@test -f .demo/resource-server.env || { echo "run 'make run' first: it writes .demo/resource-server.env"; exit 1; }
+	set -a && . ./.demo/resource-server.env && set +a && \
+	export $(DEV) DATABASE_URL=sqlite:///api.sqlite3 RESOURCE_API_INTROSPECTION=remote \
+	  RESOURCE_API_INTROSPECTION_URL=http://127.0.0.1:8000/oauth/introspect && \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py runserver 127.0.0.1:8001
 
 ## make test: the whole suite (SQLite; PostgreSQL-only tests skip themselves)
 test: install
@@ -40,4 +50,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 api.sqlite3 staticfiles .demo

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             }
         )
         issuer = settings.AUTHSERVER_ISSUER
+        self._write_resource_server_env(api.client_id, api_secret)
         out = self.stdout.write
         out("")
         out(
@@ -126,6 +128,17 @@ class Command(BaseCommand):
             % (web.client_id, web_secret, CALLBACK, verifier, issuer)
         )
         out("")
+
+    def _write_resource_server_env(self, client_id: str, secret: str | None) -> None:
+        """For `make run-api`: the demo resource server's credentials (git-ignored)."""
+        folder = Path(settings.BASE_DIR) / ".demo"
+        folder.mkdir(exist_ok=True)
+        path = folder / "resource-server.env"
+        path.write_text(
+            "RESOURCE_API_CLIENT_ID=%s\nRESOURCE_API_CLIENT_SECRET=%s\n"
+            % (client_id, secret)
+        )
+        path.chmod(0o600)
 
     def _client(
         self,
