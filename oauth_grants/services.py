@@ -64,7 +64,16 @@ def audit_record(
 
 
 def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
-    """Stamp live tokens matching the filters as revoked; return how many."""
+    """Stamp live tokens matching the filters as revoked; return how many.
+
+    Refresh tokens are stamped a second time at the end on purpose. A
+    concurrent refresh holds the lock on the token it rotates and inserts the
+    new pair before it commits; the first UPDATE waits for that lock but, in
+    READ COMMITTED, still works from a snapshot without the new rows. The
+    later statements take fresh snapshots, so the new access token and the
+    new refresh token are caught too: once this returns, nothing of the
+    matched lineage is live (tests/races/).
+    """
     now = timezone.now()
     count = 0
     with transaction.atomic():
@@ -74,6 +83,10 @@ def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
             )
         if access is not None:
             count += AccessToken.objects.filter(access, revoked__isnull=True).update(
+                revoked=now, updated=now
+            )
+        if refresh is not None:
+            count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
                 revoked=now, updated=now
             )
     return count
