@@ -51,8 +51,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "oauth2_provider",
+    # Before oauth2_provider so that our cleartokens command replaces DOT's.
     "oauth_grants",
+    "oauth2_provider",
     "resource_api",
 ]
 

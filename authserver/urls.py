@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
 from oauth_grants.views.introspect import IntrospectView
 from oauth_grants.views.revoke import RevokeView
@@ -17,6 +18,11 @@ urlpatterns = [
     path("oauth/revoke", RevokeView.as_view(), name="oauth-revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "admin/oauth-settings/",
+        admin.site.admin_view(effective_settings),
+        name="oauth-effective-settings",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("resource_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -56,3 +56,45 @@ def token_by_value(
         if row is not None:
             return row
     return None
+
+
+def dashboard_stats(*, days: int = 14) -> dict[str, object]:
+    """What the admin index shows at a glance."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from oauth_grants.models import AuditEvent, Client, Consent
+
+    now = timezone.now()
+    today = now.date()
+    start = today - timedelta(days=days - 1)
+    per_day = dict(
+        AuditEvent.objects.filter(
+            event__in=[AuditEvent.Type.TOKEN_ISSUED, AuditEvent.Type.TOKEN_REFRESHED],
+            created__date__gte=start,
+        )
+        .annotate(day=TruncDate("created"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    series = [
+        (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0))
+        for i in range(days)
+    ]
+    return {
+        "active_tokens": AccessToken.objects.filter(
+            revoked__isnull=True, expires__gt=now
+        ).count(),
+        "clients": Client.objects.count(),
+        "enabled_clients": Client.objects.filter(enabled=True).count(),
+        "consents": Consent.objects.count(),
+        "issued_per_day": series,
+        "recent_failures": list(
+            AuditEvent.objects.filter(
+                outcome=AuditEvent.Outcome.FAILURE
+            ).select_related("client", "user")[:10]
+        ),
+    }

@@ -331,3 +331,86 @@ def client_secret_regenerate(
             event=AuditEvent.Type.SECRET_REGENERATED, actor=actor, client=client
         )
     return secret
+
+
+def client_save(
+    *, client: Client, actor: AbstractBaseUser | None, is_new: bool, was_enabled: bool
+) -> str | None:
+    """Save a client edited in the admin; return a new secret if one was issued.
+
+    A new confidential client gets a server-generated secret, returned here
+    once and stored only as its hash. Audits created, changed or disabled.
+    """
+    secret: str | None = None
+    with transaction.atomic():
+        if is_new:
+            if client.is_confidential:
+                secret = _new_secret()
+                client.client_secret = secret
+            else:
+                client.client_secret = ""
+        client.save()
+        if is_new:
+            event = AuditEvent.Type.CLIENT_CREATED
+        elif was_enabled and not client.enabled:
+            event = AuditEvent.Type.CLIENT_DISABLED
+        else:
+            event = AuditEvent.Type.CLIENT_CHANGED
+        audit_record(event=event, actor=actor, client=client)
+    return secret
+
+
+def clients_set_enabled(
+    *, clients: Iterable[Client], enabled: bool, actor: AbstractBaseUser | None
+) -> int:
+    """Enable or disable clients; a disabled client's tokens stop working at once."""
+    count = 0
+    with transaction.atomic():
+        for client in clients:
+            if client.enabled == enabled:
+                continue
+            client.enabled = enabled
+            client.save(update_fields=["enabled", "updated"])
+            audit_record(
+                event=(
+                    AuditEvent.Type.CLIENT_CHANGED
+                    if enabled
+                    else AuditEvent.Type.CLIENT_DISABLED
+                ),
+                actor=actor,
+                client=client,
+                detail={"enabled": enabled},
+            )
+            count += 1
+    return count
+
+
+def client_delete(*, client: Client, actor: AbstractBaseUser | None) -> None:
+    """Delete a client; its codes, tokens and consents go with it (cascade)."""
+    with transaction.atomic():
+        audit_record(
+            event=AuditEvent.Type.CLIENT_DELETED,
+            actor=actor,
+            client_identifier=client.client_id,
+            detail={"name": client.name},
+        )
+        client.delete()
+
+
+def scope_deletion_blockers(*, scope: Scope) -> list[str]:
+    """Why ``scope`` cannot be deleted now (empty when it can)."""
+    reasons = []
+    clients = list(scope.clients.values_list("name", flat=True)[:5])
+    if clients:
+        reasons.append("it is still allowed to client(s): %s" % ", ".join(clients))
+    live = AccessToken.objects.filter(
+        revoked__isnull=True, expires__gt=timezone.now()
+    ).filter(
+        Q(scope=scope.name)
+        | Q(scope__startswith=scope.name + " ")
+        | Q(scope__endswith=" " + scope.name)
+        | Q(scope__contains=" " + scope.name + " ")
+    )
+    if live.exists():
+        reasons.append("live access tokens still hold it")
+    return reasons

@@ -1,0 +1,85 @@
+"""Remove expired and revoked tokens and expired codes, in constant memory.
+
+Replaces DOT's command of the same name (this app is listed after
+oauth2_provider, so Django finds this one first): DOT's deletes through the
+ORM collector, which loads every row it cascades to. Here each table is
+walked in primary-key batches; references between the two token tables are
+cleared with one UPDATE per batch and the rows deleted with one DELETE, so
+memory stays flat whatever the table size (indexes on expires and revoked).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from oauth_grants.models import AccessToken, AuthorizationCode, IDToken, RefreshToken
+
+
+class Command(BaseCommand):
+    help = "Delete expired and revoked tokens and expired codes, in batches."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=10000)
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        size = max(1, options["batch_size"])
+        quiet = options["quiet"]
+        dead = Q(revoked__isnull=False) | Q(expires__lte=now)
+        plan: list[tuple[str, type[Model], Q]] = [
+            ("refresh tokens", RefreshToken, dead),
+            ("access tokens", AccessToken, dead),
+            ("authorization codes", AuthorizationCode, Q(expires__lte=now)),
+            ("ID tokens", IDToken, Q(expires__lte=now, access_token__isnull=True)),
+        ]
+        for label, model, condition in plan:
+            removed = self._sweep(label, model, condition, size, quiet)
+            self.stdout.write("%s: %d removed" % (label, removed))
+
+    def _sweep(
+        self, label: str, model: type[Model], condition: Q, size: int, quiet: bool
+    ) -> int:
+        total = model.objects.filter(condition).count()
+        done = 0
+        last_pk = 0
+        while True:
+            ids = list(
+                model.objects.filter(condition, pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:size]
+            )
+            if not ids:
+                break
+            last_pk = ids[-1]
+            with transaction.atomic():
+                if model is AccessToken:
+                    RefreshToken.objects.filter(access_token_id__in=ids).update(
+                        access_token=None
+                    )
+                elif model is RefreshToken:
+                    AccessToken.objects.filter(source_refresh_token_id__in=ids).update(
+                        source_refresh_token=None
+                    )
+                model.objects.filter(pk__in=ids)._raw_delete(model.objects.db)
+            done += len(ids)
+            if not quiet:
+                self._progress(label, done, total)
+        if not quiet and total:
+            sys.stderr.write("\n")
+        return done
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * min(done, total) // total if total else width
+        sys.stderr.write(
+            "\r%-20s [%s%s] %d/%d"
+            % (label, "#" * filled, "." * (width - filled), done, total)
+        )
+        sys.stderr.flush()
