@@ -86,7 +86,6 @@ class ClientAdminForm(forms.ModelForm):
 class ClientScopeInline(admin.TabularInline):
     model = ClientScope
     extra = 1
-    autocomplete_fields = ["scope"]
     verbose_name = _("allowed scope")
     verbose_name_plural = _("allowed scopes")
 

@@ -23,8 +23,12 @@ class SecurityHeadersMiddleware:
         if response.get("Content-Type", "").startswith("text/html"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if request.path.startswith("/oauth/"):
-            # Codes and state travel in these URLs: never leak them onward.
-            response["Referrer-Policy"] = "no-referrer"
+            # Codes and state travel in these URLs: they must never reach
+            # another origin. "same-origin" rather than "no-referrer": under
+            # no-referrer Chromium sends `Origin: null` with the consent form's
+            # POST, which CSRF protection rightly refuses (found by the
+            # browser test); same-origin sends nothing to any other origin.
+            response["Referrer-Policy"] = "same-origin"
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
