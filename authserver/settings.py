@@ -241,6 +241,8 @@ AUTHSERVER = {
     # its rotation is a concurrent retry: invalid_grant, family kept. Later, it
     # is reuse: the whole family is revoked (RFC 9700 §4.14.2).
     "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
+    # A person is not asked again for scopes they approved within this many days.
+    "CONSENT_REMEMBER_DAYS": env_int("AUTHSERVER_CONSENT_REMEMBER_DAYS", 90),
 }
 
 # --- The resource API (resource_api/conf.py documents each key) -----------

@@ -7,11 +7,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
+from oauth_grants.views.discovery import authorization_server_metadata
 from oauth_grants.views.introspect import IntrospectView
 from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
 
 urlpatterns = [
+    path(
+        ".well-known/oauth-authorization-server",
+        authorization_server_metadata,
+        name="oauth-metadata",
+    ),
     path("oauth/authorize", AuthorizeView.as_view(), name="oauth-authorize"),
     path("oauth/token", TokenView.as_view(), name="oauth-token"),
     path("oauth/introspect", IntrospectView.as_view(), name="oauth-introspect"),

@@ -110,8 +110,14 @@ def authorize_url(params: dict[str, str]) -> str:
 def consent(
     http: HttpClient, params: dict[str, str], decision: str = "approve", scopes=None
 ):
-    """GET the consent page and answer it; return the final response."""
+    """GET the consent page and answer it; return the final response.
+
+    When the person already approved these scopes (remembered consent) there
+    is no page: the redirect to the client is returned as it is.
+    """
     page = http.get(authorize_url(params))
+    if page.status_code == 302 and decision == "approve" and scopes is None:
+        return page
     assert page.status_code == 200, page.content[:500]
     request_id = page.context["pending_id"]
     ticked = scopes if scopes is not None else params["scope"].split()

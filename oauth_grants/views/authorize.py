@@ -32,6 +32,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
+from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
 from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
 from oauth_grants.services import audit_record, consent_record
 
@@ -102,12 +103,42 @@ class AuthorizeView(View):
         if problem:
             return error_redirect(redirect_uri, "invalid_request", problem, state)
 
+        prompt = set((request.GET.get("prompt") or "").split())
+        if "none" in prompt and len(prompt) > 1:
+            return error_redirect(
+                redirect_uri, "invalid_request", _("prompt=none stands alone."), state
+            )
         if not request.user.is_authenticated:
+            if "none" in prompt:
+                return error_redirect(
+                    redirect_uri,
+                    "login_required",
+                    _("The user is not signed in."),
+                    state,
+                )
             return redirect_to_login(request.get_full_path())
 
         client = Client.objects.get(client_id=credentials["client_id"])
+        consent = consent_current(user=request.user, client=client)
+        new = scopes_not_yet_approved(consent=consent, requested=scopes)
         pending_id = self._park(request, core, scopes, credentials)
-        return self._render_consent(request, client, scopes, pending_id)
+        if consent is not None and not new and "consent" not in prompt:
+            parked = request.session[PENDING_KEY].pop(pending_id)
+            request.session.modified = True
+            consent_touch(consent=consent)
+            return self._issue_code(
+                request, client, parked, list(scopes), remembered=True
+            )
+        if "none" in prompt:
+            return error_redirect(
+                redirect_uri,
+                "consent_required",
+                _("The user has not approved this."),
+                state,
+            )
+        return self._render_consent(
+            request, client, scopes, pending_id, new=new if consent else []
+        )
 
     def _extra_checks(self, credentials: dict[str, Any]) -> str | None:
         """What oauthlib lets through but this server refuses (invalid_request)."""
@@ -158,6 +189,7 @@ class AuthorizeView(View):
         client: Client,
         scopes: list[str],
         pending_id: str,
+        new: list[str],
     ) -> HttpResponse:
         descriptions = dict(
             Scope.objects.filter(name__in=scopes).values_list("name", "description")
@@ -172,6 +204,7 @@ class AuthorizeView(View):
                 "name": name,
                 "description": descriptions.get(name, name),
                 "required": name in required,
+                "new": name in new,
             }
             for name in scopes
         ]
@@ -248,6 +281,7 @@ class AuthorizeView(View):
         client: Client,
         parked: dict[str, Any],
         approved: list[str],
+        remembered: bool = False,
     ) -> HttpResponse:
         core = get_oauthlib_core()
         credentials = {k: v for k, v in parked["credentials"].items() if v is not None}
@@ -263,14 +297,15 @@ class AuthorizeView(View):
                     scopes=approved,
                     credentials=credentials,
                 )
-                consent_record(user=request.user, client=client, scopes=approved)
+                if not remembered:
+                    consent_record(user=request.user, client=client, scopes=approved)
                 audit_record(
                     event=AuditEvent.Type.CONSENT_GRANTED,
                     actor=request.user,
                     user=request.user,
                     client=client,
                     remote_addr=_client_ip(request),
-                    detail={"scope": " ".join(approved)},
+                    detail={"scope": " ".join(approved), "remembered": remembered},
                 )
         except oauth_errors.FatalClientError as err:
             return error_page(request, err.error, err.description or "")
