@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from oauth_grants.views.account import authorized_apps, revoke_app
 from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
 from oauth_grants.views.discovery import authorization_server_metadata
@@ -22,6 +23,12 @@ urlpatterns = [
     path("oauth/token", TokenView.as_view(), name="oauth-token"),
     path("oauth/introspect", IntrospectView.as_view(), name="oauth-introspect"),
     path("oauth/revoke", RevokeView.as_view(), name="oauth-revoke"),
+    path("account/apps/", authorized_apps, name="account-apps"),
+    path(
+        "account/apps/<int:consent_id>/revoke",
+        revoke_app,
+        name="account-app-revoke",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
