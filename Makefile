@@ -18,10 +18,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 ## make run: SQLite, demo data, development server on http://127.0.0.1:8000
-run: install
+run: install .demo/oidc-dev.pem
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py seed_demo
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# A development-only OpenID Connect signing key (git-ignored), made once.
+.demo/oidc-dev.pem: | install
+	mkdir -p .demo
+	$(BIN)/python -c "from cryptography.hazmat.primitives.asymmetric import rsa; from cryptography.hazmat.primitives import serialization as s; k = rsa.generate_private_key(public_exponent=65537, key_size=2048); open('.demo/oidc-dev.pem', 'wb').write(k.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()))"
+	chmod 600 .demo/oidc-dev.pem
 
 ## make run-api: the resource API alone on http://127.0.0.1:8001, introspecting
 ## remotely against the server `make run` started (credentials from seed_demo)

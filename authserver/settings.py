@@ -299,6 +299,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- OpenID Connect signing keys (oauth_grants/oidc_keys.py) ---------------
+# AUTHSERVER_OIDC_PRIVATE_KEY(_FILE): the RS256 signing key, PEM. Without it
+# OpenID Connect is off and the `openid` scope is refused (invalid_scope).
+# AUTHSERVER_OIDC_PUBLISHED_KEYS(_FILE): more PEM keys published in the JWKS
+# (the next key before a rotation, the previous one after it).
+# Under DEBUG, `make run` generates a development key in .demo/.
+_oidc_key = env_str("AUTHSERVER_OIDC_PRIVATE_KEY")
+if not _oidc_key and DEBUG and (BASE_DIR / ".demo" / "oidc-dev.pem").exists():
+    _oidc_key = (BASE_DIR / ".demo" / "oidc-dev.pem").read_text()
+AUTHSERVER["OIDC_PRIVATE_KEY"] = _oidc_key or ""
+AUTHSERVER["OIDC_PUBLISHED_KEYS"] = env_str("AUTHSERVER_OIDC_PUBLISHED_KEYS", "") or ""
+AUTHSERVER["ID_TOKEN_LIFETIME_SECONDS"] = env_int(
+    "AUTHSERVER_ID_TOKEN_LIFETIME_S", 3600
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

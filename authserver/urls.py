@@ -10,6 +10,7 @@ from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
 from oauth_grants.views.discovery import authorization_server_metadata
 from oauth_grants.views.introspect import IntrospectView
+from oauth_grants.views.oidc import UserInfoView, jwks, openid_configuration
 from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
 
@@ -19,7 +20,14 @@ urlpatterns = [
         authorization_server_metadata,
         name="oauth-metadata",
     ),
+    path(
+        ".well-known/openid-configuration",
+        openid_configuration,
+        name="oidc-configuration",
+    ),
     path("oauth/authorize", AuthorizeView.as_view(), name="oauth-authorize"),
+    path("oauth/userinfo", UserInfoView.as_view(), name="oidc-userinfo"),
+    path("oauth/jwks", jwks, name="oidc-jwks"),
     path("oauth/token", TokenView.as_view(), name="oauth-token"),
     path("oauth/introspect", IntrospectView.as_view(), name="oauth-introspect"),
     path("oauth/revoke", RevokeView.as_view(), name="oauth-revoke"),

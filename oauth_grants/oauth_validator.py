@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from jwcrypto import jwt
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -45,6 +46,8 @@ from oauth_grants.models import (
     GrantType,
     RefreshToken,
 )
+from oauth_grants.oidc_claims import oidc_user_claims
+from oauth_grants.oidc_keys import ALGORITHM, key_id, oidc_enabled, signing_key
 from oauth_grants.services import audit_record, token_family_revoke
 from oauth_grants.tokens import token_digest
 
@@ -168,6 +171,14 @@ class AuthServerValidator(OAuth2Validator):
             request._allowed_scopes = cached
         return cached
 
+    def validate_silent_login(self, request: Any) -> bool:
+        # prompt=none is decided by AuthorizeView after validation, with the
+        # session at hand (login_required / consent_required).
+        return True
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        return True
+
     def validate_scopes(
         self,
         client_id: Any,
@@ -178,6 +189,8 @@ class AuthServerValidator(OAuth2Validator):
         **kwargs: Any,
     ) -> bool:
         if not scopes or any(not isinstance(s, str) for s in scopes):
+            return False
+        if "openid" in scopes and not oidc_enabled():
             return False
         return set(scopes) <= self._allowed_scopes(client, request)
 
@@ -440,6 +453,49 @@ class AuthServerValidator(OAuth2Validator):
                 },
             )
         token["scope"] = scope
+
+    # --- OpenID Connect -------------------------------------------------
+
+    def get_oidc_issuer_endpoint(self, request: Any) -> str:
+        return settings.AUTHSERVER_ISSUER
+
+    def get_additional_claims(self, request: Any) -> dict[str, Any]:
+        return oidc_user_claims(request.user)
+
+    def get_id_token_dictionary(
+        self, token: dict[str, Any], token_handler: Any, request: Any
+    ) -> tuple[dict[str, Any], Any]:
+        claims, _expires = super().get_id_token_dictionary(
+            token, token_handler, request
+        )
+        lifetime = settings.AUTHSERVER["ID_TOKEN_LIFETIME_SECONDS"]
+        expires = timezone.now() + timedelta(seconds=lifetime)
+        claims["exp"] = int(expires.timestamp())
+        return claims, expires
+
+    def finalize_id_token(
+        self,
+        id_token: dict[str, Any],
+        token: dict[str, Any],
+        token_handler: Any,
+        request: Any,
+    ) -> str:
+        """Sign with the configured key (RS256, its thumbprint as kid).
+
+        DOT signs with a per-client key choice (``Client.algorithm``); here
+        every ID token is signed with the server's configured key, so keys can
+        be rotated in one place.
+        """
+        key = signing_key()
+        claims, expires = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(**claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        header = {"typ": "JWT", "alg": ALGORITHM, "kid": key_id(key)}
+        signed = jwt.JWT(header=header, claims=id_token)
+        signed.make_signed_token(key)
+        self._save_id_token(id_token["jti"], request, expires)
+        return signed.serialize()
 
     # --- bearer tokens (userinfo, DOT's protected views) ---------------
 

@@ -34,6 +34,12 @@ def base_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PYTHONUNBUFFERED": "1",
     }
+    for name in (
+        "AUTHSERVER_OIDC_PRIVATE_KEY_FILE",
+        "AUTHSERVER_OIDC_PUBLISHED_KEYS_FILE",
+    ):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     env.update(overrides)
     return env
 

@@ -11,9 +11,14 @@ from oauth_grants.models import Scope
 CLIENT_AUTH = ["client_secret_basic", "client_secret_post"]
 
 
-@require_GET
-def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
-    """The issuer is the configured public URL, exactly (RFC 8414 §3.3)."""
+def metadata_document() -> dict[str, object]:
+    """RFC 8414 metadata; with OpenID Connect on, its Discovery fields too.
+
+    The issuer is the configured public URL, exactly (RFC 8414 §3.3).
+    """
+    from oauth_grants.oidc_keys import oidc_enabled
+    from oauth_grants.views.oidc import oidc_metadata_extra
+
     issuer = settings.AUTHSERVER_ISSUER
     metadata = {
         "issuer": issuer,
@@ -34,6 +39,13 @@ def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
         "authorization_response_iss_parameter_supported": True,
         "prompt_values_supported": ["none", "consent"],
     }
-    response = JsonResponse(metadata)
+    if oidc_enabled():
+        metadata.update(oidc_metadata_extra())
+    return metadata
+
+
+@require_GET
+def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(metadata_document())
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -1,0 +1,80 @@
+"""OpenID Connect: discovery, JWKS and UserInfo (Core §5.3, Discovery §3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from oauth_grants.oidc_claims import CLAIM_SCOPE, claims_for_scopes
+from oauth_grants.oidc_keys import oidc_enabled, public_jwks
+from oauth_grants.selectors import access_token_active
+from oauth_grants.views.discovery import metadata_document
+
+
+@require_GET
+def openid_configuration(request: HttpRequest) -> HttpResponse:
+    if not oidc_enabled():
+        return JsonResponse({"error": "OpenID Connect is not configured"}, status=404)
+    response = JsonResponse(metadata_document())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def jwks(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(public_jwks())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def bearer_error(error: str, status: int, description: str) -> HttpResponse:
+    response = JsonResponse(
+        {"error": error, "error_description": description}, status=status
+    )
+    challenge = 'Bearer realm="authserver"'
+    if error != "invalid_request":
+        challenge += ', error="%s"' % error
+    response["WWW-Authenticate"] = challenge
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UserInfoView(View):
+    """Claims about the token's person, as far as the token's scopes reveal."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return bearer_error("invalid_request", 401, "A Bearer token is required.")
+        token = access_token_active(value=value.strip())
+        if token is None or token.user is None:
+            return bearer_error("invalid_token", 401, "The access token is not valid.")
+        scopes = set(token.scope.split())
+        if "openid" not in scopes:
+            return bearer_error(
+                "insufficient_scope", 403, "The openid scope is required."
+            )
+        response = JsonResponse(claims_for_scopes(token.user, scopes))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    post = get
+
+
+def oidc_metadata_extra() -> dict[str, object]:
+    issuer = settings.AUTHSERVER_ISSUER
+    return {
+        "userinfo_endpoint": issuer + "/oauth/userinfo",
+        "jwks_uri": issuer + "/oauth/jwks",
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *CLAIM_SCOPE],
+    }
