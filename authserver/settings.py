@@ -243,6 +243,20 @@ AUTHSERVER = {
     "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
     # A person is not asked again for scopes they approved within this many days.
     "CONSENT_REMEMBER_DAYS": env_int("AUTHSERVER_CONSENT_REMEMBER_DAYS", 90),
+    # Requests per RATE_LIMIT_WINDOW_SECONDS, per address and per client_id;
+    # past them: 429 with Retry-After (oauth_grants/ratelimit.py).
+    "RATE_LIMIT_WINDOW_SECONDS": 60,
+    "RATE_LIMITS": {
+        endpoint: {
+            "address": env_int("AUTHSERVER_RATE_LIMIT_PER_ADDRESS", 600),
+            "client": env_int("AUTHSERVER_RATE_LIMIT_PER_CLIENT", 1200),
+        }
+        for endpoint in ("token", "introspect", "revoke")
+    },
+    # Sign-in lockout (oauth_grants/lockout.py).
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": env_int("AUTHSERVER_LOGIN_MAX_FAILURES", 5),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int("AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 20),
+    "LOGIN_LOCKOUT_SECONDS": env_int("AUTHSERVER_LOGIN_LOCKOUT_S", 900),
 }
 
 # --- The resource API (resource_api/conf.py documents each key) -----------

@@ -10,9 +10,12 @@ from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
 from oauth_grants.views.discovery import authorization_server_metadata
 from oauth_grants.views.introspect import IntrospectView
+from oauth_grants.views.login import LockoutLoginView
 from oauth_grants.views.oidc import UserInfoView, jwks, openid_configuration
 from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
+
+handler500 = "authserver.errors.server_error"
 
 urlpatterns = [
     path(
@@ -37,7 +40,7 @@ urlpatterns = [
         revoke_app,
         name="account-app-revoke",
     ),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LockoutLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "admin/oauth-settings/",

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.lockout import login_unlock
 from oauth_grants.models import AccessToken, AuditEvent, Consent, RefreshToken
 from oauth_grants.services import consent_revoke, tokens_revoke
 
@@ -168,6 +169,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
 User = get_user_model()
 
 
+@admin.action(description=_("Unlock sign-in for the selected users"))
+def unlock_sign_in(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> None:
+    for user in queryset:
+        login_unlock(username=user.get_username())
+    modeladmin.message_user(request, _("%d account(s) unlocked.") % queryset.count())
+
+
 @admin.action(description=_("Revoke all tokens of the selected users"))
 def revoke_user_tokens(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
@@ -184,4 +194,4 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class OAuthUserAdmin(UserAdmin):
-    actions = [revoke_user_tokens]
+    actions = [revoke_user_tokens, unlock_sign_in]

@@ -97,3 +97,16 @@ def verify_client_secret(client: Client | None, secret: str) -> bool:
     well_formed = plausible(secret, MAX_SECRET_LENGTH)
     matches = check_password(secret if well_formed else "", stored)
     return usable and well_formed and matches
+
+
+def claimed_client_id(
+    authorization: str | None, body_client_id: str | None
+) -> str | None:
+    """The client_id a request claims, unauthenticated: the key for rate limits."""
+    try:
+        credentials = parse_client_credentials(authorization, None, None)
+    except MalformedCredentials:
+        return None
+    if credentials is not None:
+        return credentials[0]
+    return body_client_id if plausible(body_client_id, MAX_CLIENT_ID_LENGTH) else None

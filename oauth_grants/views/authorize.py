@@ -45,7 +45,8 @@ PENDING_KEY = "oauth_pending"
 PENDING_MAX = 8
 PENDING_TTL_SECONDS = 600
 MAX_STATE_LENGTH = 1024
-MAX_NONCE_LENGTH = 512
+MAX_NONCE_LENGTH = 255
+VSCHAR_RE = re.compile(r"^[\x20-\x7e]+$")
 CARRIED = (
     "client_id",
     "redirect_uri",
@@ -79,6 +80,15 @@ class AuthorizeView(View):
     template_name = "oauth_grants/consent.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        repeated = [key for key, values in request.GET.lists() if len(values) > 1]
+        if repeated:
+            # RFC 6749 §3.1; which copy would be trusted is unknowable, so the
+            # redirect URI is too: an error page, never a redirect.
+            return error_page(
+                request,
+                "invalid_request",
+                _("Parameter %(name)s is repeated.") % {"name": repeated[0][:40]},
+            )
         core = get_oauthlib_core()
         try:
             scopes, credentials = core.validate_authorization_request(request)
@@ -99,9 +109,12 @@ class AuthorizeView(View):
 
         redirect_uri = credentials["redirect_uri"]
         state = credentials.get("state")
-        problem = self._extra_checks(credentials)
+        problem = self._extra_checks(request, credentials)
         if problem:
-            return error_redirect(redirect_uri, "invalid_request", problem, state)
+            echo = state if state and len(state) <= MAX_STATE_LENGTH else None
+            if echo and not VSCHAR_RE.match(echo):
+                echo = None
+            return error_redirect(redirect_uri, "invalid_request", problem, echo)
 
         prompt = set((request.GET.get("prompt") or "").split())
         if "none" in prompt and len(prompt) > 1:
@@ -140,7 +153,9 @@ class AuthorizeView(View):
             request, client, scopes, pending_id, new=new if consent else []
         )
 
-    def _extra_checks(self, credentials: dict[str, Any]) -> str | None:
+    def _extra_checks(
+        self, request: HttpRequest, credentials: dict[str, Any]
+    ) -> str | None:
         """What oauthlib lets through but this server refuses (invalid_request)."""
         method = credentials.get("code_challenge_method")
         challenge = credentials.get("code_challenge") or ""
@@ -148,12 +163,18 @@ class AuthorizeView(View):
             return _("PKCE code_challenge_method must be S256.")
         if not PKCE_CHALLENGE_RE.match(challenge):
             return _("code_challenge must be 43 to 128 base64url characters.")
-        state = credentials.get("state")
-        if state is not None and len(state) > MAX_STATE_LENGTH:
-            return _("state is too long.")
-        nonce = credentials.get("nonce")
-        if nonce is not None and len(nonce) > MAX_NONCE_LENGTH:
-            return _("nonce is too long.")
+        for name, limit in (("state", MAX_STATE_LENGTH), ("nonce", MAX_NONCE_LENGTH)):
+            value = request.GET.get(name)
+            if value is None:
+                continue
+            # RFC 6749 Appendix A.5 / OIDC: printable ASCII (VSCHAR), bounded.
+            if len(value) > limit or not VSCHAR_RE.match(value):
+                return _(
+                    "%(name)s must be 1 to %(limit)d printable ASCII characters."
+                ) % {
+                    "name": name,
+                    "limit": limit,
+                }
         return None
 
     def _park(

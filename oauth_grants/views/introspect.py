@@ -15,7 +15,7 @@ from oauth_grants.models import AuditEvent
 from oauth_grants.selectors import access_token_active
 from oauth_grants.services import audit_record
 from oauth_grants.views.endpoint_auth import authenticate, request_problem, unauthorized
-from oauth_grants.views.token import NO_STORE, database_unavailable
+from oauth_grants.views.token import NO_STORE, database_unavailable, rate_limited
 
 log = logging.getLogger(__name__)
 INACTIVE = b'{"active": false}'
@@ -56,6 +56,9 @@ class IntrospectView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        limited = rate_limited(request, "introspect")
+        if limited is not None:
+            return limited
         try:
             return self._answer(request)
         except DatabaseError:

@@ -13,7 +13,12 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
 from oauth_grants.views.endpoint_auth import authenticate, request_problem, unauthorized
-from oauth_grants.views.token import NO_STORE, database_unavailable, oauth_json_error
+from oauth_grants.views.token import (
+    NO_STORE,
+    database_unavailable,
+    oauth_json_error,
+    rate_limited,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,9 @@ class RevokeView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        limited = rate_limited(request, "revoke")
+        if limited is not None:
+            return limited
         try:
             return self._answer(request)
         except DatabaseError:

@@ -12,6 +12,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from oauth_grants.client_auth import claimed_client_id
+from oauth_grants.ratelimit import rate_limit_check
+
 log = logging.getLogger(__name__)
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -29,6 +32,38 @@ def oauth_json_error(
     for key, value in {**NO_STORE, **(headers or {})}.items():
         response[key] = value
     return response
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
+    return oauth_json_error(
+        "temporarily_unavailable",
+        "Too many requests; retry after the indicated time.",
+        429,
+        {"Retry-After": str(max(1, retry_after))},
+    )
+
+
+def rate_limited(request: HttpRequest, endpoint: str) -> HttpResponse | None:
+    """429 if this request is over the endpoint's per-address or per-client limit."""
+    verdict = rate_limit_check(
+        endpoint=endpoint,
+        address=request.META.get("REMOTE_ADDR"),
+        client_id=claimed_client_id(
+            request.META.get("HTTP_AUTHORIZATION"), request.POST.get("client_id")
+        ),
+    )
+    return None if verdict.allowed else too_many_requests(verdict.retry_after)
+
+
+def repeated_parameter(request: HttpRequest) -> str | None:
+    """RFC 6749 §3.1: no parameter more than once, across the query and the body."""
+    seen: set[str] = set()
+    for params in (request.GET, request.POST):
+        for key, values in params.lists():
+            if len(values) > 1 or key in seen:
+                return key
+            seen.add(key)
+    return None
 
 
 def database_unavailable() -> HttpResponse:
@@ -53,6 +88,14 @@ class TokenView(View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        limited = rate_limited(request, "token")
+        if limited is not None:
+            return limited
+        repeated = repeated_parameter(request)
+        if repeated is not None:
+            return oauth_json_error(
+                "invalid_request", "Parameter %s is repeated." % repeated[:40], 400
+            )
         core = get_oauthlib_core()
         try:
             with transaction.atomic():

@@ -1,0 +1,49 @@
+"""Django's LoginView with the lockout of oauth_grants/lockout.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.utils.translation import gettext as _
+
+from oauth_grants.lockout import (
+    login_failure_record,
+    login_locked,
+    login_success_record,
+)
+from oauth_grants.models import AuditEvent
+from oauth_grants.services import audit_record
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if login_locked(username=username, address=address):
+            raise forms.ValidationError(
+                _(
+                    "Too many failed sign-in attempts. Try again in 15 minutes, "
+                    "or ask an administrator to unlock your account."
+                ),
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if login_failure_record(username=username, address=address):
+                audit_record(
+                    event=AuditEvent.Type.LOGIN_LOCKED,
+                    outcome=AuditEvent.Outcome.FAILURE,
+                    remote_addr=address,
+                    detail={"username": username[:150]},
+                )
+            raise
+        login_success_record(username=username)
+        return cleaned
+
+
+class LockoutLoginView(LoginView):
+    authentication_form = LockoutAuthenticationForm
