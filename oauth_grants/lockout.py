@@ -6,6 +6,8 @@ lifetime. An admin can lift a lock early (User admin action).
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -19,12 +21,16 @@ def _config() -> tuple[int, int, int]:
     )
 
 
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
+
+
 def _account_key(username: str) -> str:
-    return "lockout:account:%s" % username.lower()[:150]
+    return "lockout:account:%s" % _digest(username.lower())
 
 
 def _address_key(address: str) -> str:
-    return "lockout:address:%s" % address
+    return "lockout:address:%s" % _digest(address)
 
 
 def login_locked(*, username: str, address: str | None) -> bool:

@@ -9,6 +9,7 @@ a cache outage into a full outage.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ def rate_limit_check(
         limit = limits.get(kind)
         if not limit or not ident:
             continue
-        key = "rl:%s:%s:%s:%d" % (endpoint, kind, ident[:255], slot)
+        digest = hashlib.sha256(ident.encode("utf-8", "replace")).hexdigest()[:32]
+        key = "rl:%s:%s:%s:%d" % (endpoint, kind, digest, slot)
         try:
             cache.add(key, 0, window + 1)
             count = cache.incr(key)
