@@ -38,6 +38,7 @@ from oauth_grants.client_auth import (
     parse_client_credentials,
     verify_client_secret,
 )
+from oauth_grants.metrics import TOKENS
 from oauth_grants.models import (
     AccessToken,
     AuditEvent,
@@ -242,6 +243,25 @@ class AuthServerValidator(OAuth2Validator):
             claims="",
         )
 
+    def _code_row(self, code: str, request: Any) -> AuthorizationCode | None:
+        """The code's row, locked for the rest of the token transaction.
+
+        Looked up once per request: oauthlib's dispatcher asks for the code's
+        scopes before validate_code runs, and both use this row.
+        """
+        digest = token_digest(code)
+        cached = getattr(request, "_code_row", None)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        grant = (
+            AuthorizationCode.objects.select_for_update()
+            .select_related("user")
+            .filter(code=digest)
+            .first()
+        )
+        request._code_row = (digest, grant)
+        return grant
+
     def validate_code(
         self,
         client_id: Any,
@@ -253,13 +273,8 @@ class AuthServerValidator(OAuth2Validator):
     ) -> bool:
         if not isinstance(code, str) or not 0 < len(code) <= 256:
             return False
-        grant = (
-            AuthorizationCode.objects.select_for_update()
-            .select_related("user")
-            .filter(code=token_digest(code), application=client)
-            .first()
-        )
-        if grant is None:
+        grant = self._code_row(code, request)
+        if grant is None or grant.application_id != client.pk:
             return False
         if grant.redeemed_at is not None:
             revoked = token_family_revoke(family=grant.token_family)
@@ -310,9 +325,9 @@ class AuthServerValidator(OAuth2Validator):
     def get_authorization_code_scopes(
         self, client_id: Any, code: str, redirect_uri: str, request: Any
     ) -> list[str]:
-        grant = getattr(request, "authorization_code_instance", None)
-        if grant is None:
-            grant = AuthorizationCode.objects.filter(code=token_digest(code)).first()
+        if not isinstance(code, str) or not 0 < len(code) <= 256:
+            return []
+        grant = self._code_row(code, request)
         return grant.scope.split() if grant else []
 
     def get_authorization_code_nonce(
@@ -394,7 +409,9 @@ class AuthServerValidator(OAuth2Validator):
         grant_type = request.grant_type
         family: uuid.UUID | None = None
         previous: RefreshToken | None = None
-        with transaction.atomic():
+        # TokenView runs the whole request in one transaction already; no
+        # savepoint of our own (two round trips per token request).
+        with transaction.atomic(savepoint=False):
             if grant_type == "authorization_code":
                 family = uuid.uuid4()
                 code = request.authorization_code_instance
@@ -437,6 +454,7 @@ class AuthServerValidator(OAuth2Validator):
                 )
             else:
                 token.pop("refresh_token", None)
+            TOKENS.labels(grant_type).inc()
             audit_record(
                 event=(
                     AuditEvent.Type.TOKEN_REFRESHED

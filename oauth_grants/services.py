@@ -44,23 +44,42 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append a security event. ``detail`` must never hold a secret or token."""
+    identifier_raw = client_identifier or (
+        client.client_id if client is not None else ""
+    )
     if actor is not None and not getattr(actor, "pk", None):
         actor = None
     if user is not None and not getattr(user, "pk", None):
         user = None
-    identifier = client_identifier or (client.client_id if client is not None else "")
+    # Attacker-supplied strings land here: PostgreSQL refuses NUL in text and
+    # \u0000 in JSON, which must not turn a refusal into a 503.
+    identifier = _printable(identifier_raw)
     event_row = AuditEvent.objects.create(
         event=event,
         outcome=outcome,
         actor=actor,
         user=user,
         client=client if client is not None and client.pk else None,
-        client_identifier=identifier[:255],
+        client_identifier=identifier,
         remote_addr=remote_addr or None,
-        detail=detail or {},
+        detail=_clean_detail(detail or {}),
     )
     log.info("audit event=%s outcome=%s client=%s", event, outcome, identifier[:255])
     return event_row
+
+
+def _printable(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable())[:255]
+
+
+def _clean_detail(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")[:500]
+    if isinstance(value, dict):
+        return {_clean_detail(k): _clean_detail(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_detail(v) for v in value]
+    return value
 
 
 def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:

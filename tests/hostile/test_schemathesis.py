@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -19,6 +21,19 @@ SPEC = Path(__file__).resolve().parents[2] / "docs" / "oauth-openapi.yaml"
 
 oauth_schema = schemathesis.openapi.from_path(SPEC)
 oauth_schema.app = application
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI app directly, which closes connections after
+    each request; inside a test transaction that would close the test's own
+    connection. Django's test client detaches the same handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
 
 BOUNDED = settings(
     max_examples=25,
