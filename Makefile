@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api test test-postgres interop-deps lint format clean
+.PHONY: install run run-api serve test test-postgres interop-deps lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,6 +42,18 @@ run-api: install
 ## make interop-deps: the npm packages of the independent-client test (oauth4webapi)
 interop-deps:
 	cd tests/interop/node && npm ci --no-audit --no-fund --silent
+
+## make serve: the production configuration (gunicorn, deploy/gunicorn.conf.py).
+## Needs DJANGO_SECRET_KEY, AUTHSERVER_ISSUER, DJANGO_ALLOWED_HOSTS, DATABASE_URL
+## and REDIS_URL in the environment (or *_FILE); see README "Production".
+serve: install
+	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (PostgreSQL)"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	mkdir -p $${PROMETHEUS_MULTIPROC_DIR:=/tmp/authserver-metrics} && \
+	rm -f $$PROMETHEUS_MULTIPROC_DIR/*.db && \
+	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR \
+	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py authserver.wsgi:application
 
 ## make test: the whole suite (SQLite; PostgreSQL-only tests skip themselves)
 test: install

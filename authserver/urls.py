@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from authserver import health
 from oauth_grants.views.account import authorized_apps, revoke_app
 from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
@@ -18,6 +19,9 @@ from oauth_grants.views.token import TokenView
 handler500 = "authserver.errors.server_error"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path(
         ".well-known/oauth-authorization-server",
         authorization_server_metadata,

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from oauth_grants.metrics import INTROSPECTIONS
 from oauth_grants.models import AuditEvent
 from oauth_grants.selectors import access_token_active
 from oauth_grants.services import audit_record
@@ -24,6 +25,7 @@ INACTIVE = b'{"active": false}'
 def introspection_response(token_value: object) -> bytes:
     """RFC 7662 §2.2 body for a token value: claims if live, else exactly inactive."""
     token = access_token_active(value=token_value)
+    INTROSPECTIONS.labels("true" if token is not None else "false").inc()
     if token is None:
         return INACTIVE
     claims = {

@@ -10,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from oauth_grants.metrics import REVOCATIONS
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
 from oauth_grants.views.endpoint_auth import authenticate, request_problem, unauthorized
@@ -54,6 +55,7 @@ class RevokeView(View):
         value = request.POST.get("token")
         if not value:
             return oauth_json_error("invalid_request", "token is required.", 400)
+        REVOCATIONS.inc()
         hint = request.POST.get("token_type_hint")
         token = token_by_value(value=value, hint=hint)
         if token is not None and token.application_id == client.pk:

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from oauth_grants.client_auth import claimed_client_id
+from oauth_grants.metrics import client_id_var
 from oauth_grants.ratelimit import rate_limit_check
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,14 @@ def too_many_requests(retry_after: int) -> HttpResponse:
 
 def rate_limited(request: HttpRequest, endpoint: str) -> HttpResponse | None:
     """429 if this request is over the endpoint's per-address or per-client limit."""
+    client_id = claimed_client_id(
+        request.META.get("HTTP_AUTHORIZATION"), request.POST.get("client_id")
+    )
+    client_id_var.set(client_id or "")
     verdict = rate_limit_check(
         endpoint=endpoint,
         address=request.META.get("REMOTE_ADDR"),
-        client_id=claimed_client_id(
-            request.META.get("HTTP_AUTHORIZATION"), request.POST.get("client_id")
-        ),
+        client_id=client_id,
     )
     return None if verdict.allowed else too_many_requests(verdict.retry_after)
 
