@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve test test-postgres interop-deps lint format clean
+.PHONY: install run run-api serve test test-postgres test-races test-faults test-hostile interop-deps lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -62,6 +62,17 @@ test: install
 ## make test-postgres: the whole suite again on PostgreSQL (DATABASE_URL)
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+## make test-races / test-faults / test-hostile: issue 6's suites alone, on
+## PostgreSQL (races and faults skip on SQLite); test-postgres runs them too
+test-races: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/races -rs
+
+test-faults: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/faults -rs
+
+test-hostile: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/hostile -rs
 
 lint: install
 	$(BIN)/ruff check .

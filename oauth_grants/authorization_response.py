@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.http import HttpResponseRedirect
+
+from oauth_grants.conf import app_settings
 
 
 def add_query(uri: str, params: dict[str, str]) -> str:
@@ -22,7 +23,7 @@ def add_query(uri: str, params: dict[str, str]) -> str:
 
 def with_issuer(uri: str) -> str:
     """RFC 9207: every authorization response names its issuer."""
-    return add_query(uri, {"iss": settings.AUTHSERVER_ISSUER})
+    return add_query(uri, {"iss": app_settings.ISSUER})
 
 
 def redirect_to_client(uri: str) -> HttpResponseRedirect:

@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from oauth_grants.conf import app_settings
 from oauth_grants.models import Client, Consent
 
 
 def remember_days() -> int:
-    return int(settings.AUTHSERVER.get("CONSENT_REMEMBER_DAYS", 90))
+    return int(app_settings.CONSENT_REMEMBER_DAYS)
 
 
 def consent_current(*, user: AbstractBaseUser, client: Client) -> Consent | None:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
+
+from oauth_grants.conf import app_settings
 
 
 def _config() -> tuple[int, int, int]:
-    conf = settings.AUTHSERVER
     return (
-        int(conf.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)),
-        int(conf.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
-        int(conf.get("LOGIN_LOCKOUT_SECONDS", 900)),
+        int(app_settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+        int(app_settings.LOGIN_MAX_FAILURES_PER_ADDRESS),
+        int(app_settings.LOGIN_LOCKOUT_SECONDS),
     )
 
 

@@ -25,11 +25,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from jwcrypto import jwt
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from oauth_grants.client_auth import (
@@ -38,6 +38,7 @@ from oauth_grants.client_auth import (
     parse_client_credentials,
     verify_client_secret,
 )
+from oauth_grants.conf import app_settings
 from oauth_grants.metrics import TOKENS
 from oauth_grants.models import (
     AccessToken,
@@ -232,9 +233,7 @@ class AuthServerValidator(OAuth2Validator):
             user=request.user,
             code=token_digest(code["code"]),
             expires=timezone.now()
-            + timedelta(
-                seconds=settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]
-            ),
+            + timedelta(seconds=oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS),
             redirect_uri=request.redirect_uri,
             scope=" ".join(approved),
             code_challenge=request.code_challenge or "",
@@ -363,7 +362,7 @@ class AuthServerValidator(OAuth2Validator):
         if rt is None:
             return False
         if rt.revoked is not None:
-            grace = settings.AUTHSERVER["REFRESH_TOKEN_REUSE_GRACE_SECONDS"]
+            grace = app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS
             if rt.rotated_at is not None and (
                 timezone.now() - rt.rotated_at > timedelta(seconds=grace)
             ):
@@ -475,7 +474,7 @@ class AuthServerValidator(OAuth2Validator):
     # --- OpenID Connect -------------------------------------------------
 
     def get_oidc_issuer_endpoint(self, request: Any) -> str:
-        return settings.AUTHSERVER_ISSUER
+        return app_settings.ISSUER
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         return oidc_user_claims(request.user)
@@ -486,7 +485,7 @@ class AuthServerValidator(OAuth2Validator):
         claims, _expires = super().get_id_token_dictionary(
             token, token_handler, request
         )
-        lifetime = settings.AUTHSERVER["ID_TOKEN_LIFETIME_SECONDS"]
+        lifetime = app_settings.ID_TOKEN_LIFETIME_SECONDS
         expires = timezone.now() + timedelta(seconds=lifetime)
         claims["exp"] = int(expires.timestamp())
         return claims, expires

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.conf import settings
 from jwcrypto import jwk
+
+from oauth_grants.conf import app_settings
 
 ALGORITHM = "RS256"
 
@@ -35,7 +36,7 @@ def split_pems(text: str) -> list[str]:
 
 
 def signing_key() -> jwk.JWK | None:
-    pem = settings.AUTHSERVER.get("OIDC_PRIVATE_KEY") or ""
+    pem = app_settings.OIDC_PRIVATE_KEY
     return _load(pem) if pem else None
 
 
@@ -49,8 +50,8 @@ def key_id(key: jwk.JWK) -> str:
 
 def public_jwks() -> dict[str, list[dict[str, str]]]:
     """The JWKS: the signing key first, then every other published key."""
-    pems = [settings.AUTHSERVER.get("OIDC_PRIVATE_KEY") or ""]
-    pems += split_pems(settings.AUTHSERVER.get("OIDC_PUBLISHED_KEYS") or "")
+    pems = [app_settings.OIDC_PRIVATE_KEY]
+    pems += split_pems(app_settings.OIDC_PUBLISHED_KEYS)
     keys, seen = [], set()
     for pem in pems:
         if not pem:

@@ -14,8 +14,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
+
+from oauth_grants.conf import app_settings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class Verdict:
 
 
 def _limits(endpoint: str) -> dict[str, int]:
-    return settings.AUTHSERVER.get("RATE_LIMITS", {}).get(endpoint, {})
+    return app_settings.RATE_LIMITS.get(endpoint, {})
 
 
 def rate_limit_check(
@@ -35,7 +36,7 @@ def rate_limit_check(
 ) -> Verdict:
     """Count this request against the endpoint's per-address and per-client limits."""
     limits = _limits(endpoint)
-    window = int(settings.AUTHSERVER.get("RATE_LIMIT_WINDOW_SECONDS", 60))
+    window = int(app_settings.RATE_LIMIT_WINDOW_SECONDS)
     now = int(time.time())
     slot = now // window
     retry_after = window - now % window

@@ -7,12 +7,14 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from oauth_grants.conf import app_settings
+
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
     oauth = settings.OAUTH2_PROVIDER
     api = getattr(settings, "RESOURCE_API", {})
     rows = [
-        ("Issuer (RFC 8414 issuer, RFC 9207 iss)", settings.AUTHSERVER_ISSUER),
+        ("Issuer (RFC 8414 issuer, RFC 9207 iss)", app_settings.ISSUER),
         (
             "Authorization code lifetime",
             "%s s" % oauth["AUTHORIZATION_CODE_EXPIRE_SECONDS"],
@@ -22,7 +24,7 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
         ("Refresh tokens", "per client; rotated on every use"),
         (
             "Refresh reuse grace window",
-            "%s s" % settings.AUTHSERVER["REFRESH_TOKEN_REUSE_GRACE_SECONDS"],
+            "%s s" % app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
         ),
         ("Grant types offered", ", ".join(oauth["OAUTH2_GRANT_TYPES_SUPPORTED"])),
         ("Client secret hashing", "salted HMAC-SHA256 (client_sha256)"),

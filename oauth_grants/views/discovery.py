@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from oauth_grants.conf import app_settings
 from oauth_grants.models import Scope
 
 CLIENT_AUTH = ["client_secret_basic", "client_secret_post"]
@@ -19,7 +20,7 @@ def metadata_document() -> dict[str, object]:
     from oauth_grants.oidc_keys import oidc_enabled
     from oauth_grants.views.oidc import oidc_metadata_extra
 
-    issuer = settings.AUTHSERVER_ISSUER
+    issuer = app_settings.ISSUER
     metadata = {
         "issuer": issuer,
         "authorization_endpoint": issuer + "/oauth/authorize",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from oauth_grants.conf import app_settings
 from oauth_grants.oidc_claims import CLAIM_SCOPE, claims_for_scopes
 from oauth_grants.oidc_keys import oidc_enabled, public_jwks
 from oauth_grants.selectors import access_token_active
@@ -70,7 +70,7 @@ class UserInfoView(View):
 
 
 def oidc_metadata_extra() -> dict[str, object]:
-    issuer = settings.AUTHSERVER_ISSUER
+    issuer = app_settings.ISSUER
     return {
         "userinfo_endpoint": issuer + "/oauth/userinfo",
         "jwks_uri": issuer + "/oauth/jwks",

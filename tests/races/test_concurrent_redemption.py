@@ -107,8 +107,19 @@ def test_one_refresh_token_used_by_20_concurrent_requests(
         seen.update(statuses)
         assert statuses[200] == 1, statuses
         assert statuses[400] == CONCURRENCY - 1, statuses
+        assert {r.json()["error"] for r in responses if r.status_code == 400} == {
+            "invalid_grant"
+        }
+        # The family never holds two live refresh tokens, and the losers'
+        # retries inside the grace window did not revoke it.
         live = RefreshToken.objects.filter(token_family=family, revoked__isnull=True)
         assert live.count() == 1
+        assert live.get().token_checksum == token_digest(
+            next(r.json() for r in responses if r.status_code == 200)["refresh_token"]
+        )
+        # No token rows beyond the winner's: the original pair and one rotation.
+        assert AccessToken.objects.filter(token_family=family).count() == 2
+        assert RefreshToken.objects.filter(token_family=family).count() == 2
         winner = next(r.json() for r in responses if r.status_code == 200)
         # Every token in a 200 response works.
         assert access_token_active(value=winner["access_token"]) is not None
@@ -123,6 +134,7 @@ def test_one_refresh_token_used_by_20_concurrent_requests(
         )
         assert again.status_code == 200, again.text
     assert not [status for status in seen if status >= 500]
+    assert seen[200] == REFRESH_ROUNDS
 
 
 def test_revocation_racing_a_refresh_leaves_nothing_live(

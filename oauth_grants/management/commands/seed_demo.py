@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from oauth_grants.conf import app_settings
 from oauth_grants.models import Client, ClientScope, Scope
 from oauth_grants.services import client_create, client_secret_regenerate
 
@@ -99,7 +100,7 @@ class Command(BaseCommand):
                 "code_challenge_method": "S256",
             }
         )
-        issuer = settings.AUTHSERVER_ISSUER
+        issuer = app_settings.ISSUER
         self._write_resource_server_env(api.client_id, api_secret)
         out = self.stdout.write
         out("")
