@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from authserver.env import env_bool, env_int, env_list, env_str
+from oauth_grants.presets import authserver_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,13 +129,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-    # Client secrets only: see oauth_grants/hashers.py for why no key stretching.
-    "oauth_grants.hashers.ClientSecretHasher",
-]
+# PASSWORD_HASHERS (with the client-secret hasher), the swapped DOT models
+# and OAUTH2_PROVIDER: set below from oauth_grants.presets, the same function
+# a host project uses.
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -157,7 +154,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,51 +192,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- OAuth 2.0 ------------------------------------------------------------
 # django-oauth-toolkit's models are swapped for ours before the first
-# migration (oauth_grants/models.py says why).
-OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth_grants.Client"
-OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth_grants.AccessToken"
-OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth_grants.RefreshToken"
-OAUTH2_PROVIDER_GRANT_MODEL = "oauth_grants.AuthorizationCode"
-OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth_grants.IDToken"
-
-OAUTH2_PROVIDER = {
-    "OAUTH2_SERVER_CLASS": "oauth_grants.server.AuthorizationServer",
-    "OAUTH2_VALIDATOR_CLASS": "oauth_grants.oauth_validator.AuthServerValidator",
-    "OAUTH2_BACKEND_CLASS": "oauth_grants.oauthlib_core.StrictOAuthLibCore",
-    "SCOPES_BACKEND_CLASS": "oauth_grants.scopes.DatabaseScopes",
-    "APPLICATION_ADMIN_CLASS": "oauth_grants.admin.ClientAdmin",
-    "ACCESS_TOKEN_ADMIN_CLASS": "oauth_grants.admin.AccessTokenAdmin",
-    "REFRESH_TOKEN_ADMIN_CLASS": "oauth_grants.admin.RefreshTokenAdmin",
-    "GRANT_ADMIN_CLASS": "oauth_grants.admin.AuthorizationCodeAdmin",
-    "ID_TOKEN_ADMIN_CLASS": "oauth_grants.admin.IDTokenAdmin",
-    "CLIENT_SECRET_HASHER": "client_sha256",
-    "CLIENT_SECRET_GENERATOR_LENGTH": 64,
-    "ACCESS_TOKEN_GENERATOR": "oauth_grants.tokens.generate_token",
-    "REFRESH_TOKEN_GENERATOR": "oauth_grants.tokens.generate_token",
-    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("AUTHSERVER_CODE_LIFETIME_S", 60),
-    "PKCE_REQUIRED": True,
-    "ROTATE_REFRESH_TOKEN": True,
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    # https only at DOT's level; the loopback http exception of RFC 8252 §7.3 is
-    # enforced by our own registration rules (oauth_grants/redirect_uris.py).
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
-    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
-    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
-    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
-    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
-    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
-    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
-    "OAUTH2_GRANT_TYPES_SUPPORTED": [
-        "authorization_code",
-        "client_credentials",
-        "refresh_token",
-    ],
-}
+# migration (oauth_grants/models.py says why); DOT points at our server,
+# validator and admin classes, and every RFC 9700 gate is on.
+globals().update(
+    authserver_settings(
+        issuer=AUTHSERVER_ISSUER,
+        code_lifetime=env_int("AUTHSERVER_CODE_LIFETIME_S", 60),
+    )
+)
 
 # authserver's own policy knobs (oauth_grants/conf.py documents each).
 AUTHSERVER = {

@@ -60,7 +60,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
         if process.poll() is not None:
             raise RuntimeError("server exited with %s" % process.returncode)
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=1, allow_redirects=False)
             return
         except requests.RequestException:
             time.sleep(0.1)

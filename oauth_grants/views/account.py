@@ -25,7 +25,7 @@ def authorized_apps(request: HttpRequest) -> HttpResponse:
         }
         for consent in consents
     ]
-    return render(request, "account/apps.html", {"apps": apps})
+    return render(request, "oauth_grants/account_apps.html", {"apps": apps})
 
 
 @login_required
