@@ -48,8 +48,22 @@ def production_server():
         )
         for args in (
             ["migrate", "--noinput"],
-            ["createsuperuser", "--noinput", "--username", "ops", "--email", "o@x.t"],
-            ["createsuperuser", "--noinput", "--username", "lee", "--email", "l@x.t"],
+            [
+                "createsuperuser",
+                "--noinput",
+                "--username",
+                "ops",
+                "--email",
+                "ops@example.com",
+            ],
+            [
+                "createsuperuser",
+                "--noinput",
+                "--username",
+                "lee",
+                "--email",
+                "lee@example.com",
+            ],
         ):
             subprocess.run(
                 [sys.executable, "manage.py", *args],
@@ -81,7 +95,12 @@ def login(session: requests.Session, base: str, username: str, password: str):
             "username": username,
             "password": password,
         },
-        headers={"Referer": base.replace("http:", "https:") + "/accounts/login/"},
+        headers={
+            "Referer": base.replace("http:", "https:") + "/accounts/login/",
+            # The cookie is Secure, so requests keeps it off this loopback
+            # http:// hop; the TLS proxy in front would carry it.
+            "Cookie": "csrftoken=" + page.cookies["csrftoken"],
+        },
         allow_redirects=False,
         timeout=10,
     )
