@@ -43,6 +43,24 @@ def test_duplicate_token_parameters_are_invalid_request(api, confidential, body)
     assert AccessToken.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "raw_query",
+    ["grant_type=%ff%fe", "scope=%00", "%%%", "grant_type=" + "%41" * 3000],
+)
+def test_hostile_query_strings_on_the_token_endpoint_never_500(
+    api, confidential, raw_query
+):
+    response = api.post(
+        "/oauth/token?" + raw_query,
+        "grant_type=client_credentials&scope=profile",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=confidential.basic_auth(),
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid_request"
+    assert AccessToken.objects.count() == 0
+
+
 def test_parameter_in_query_and_body_is_invalid_request(api, confidential):
     response = api.post(
         "/oauth/token?grant_type=client_credentials",
