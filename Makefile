@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve test test-postgres test-races test-faults test-hostile interop-deps lint format clean
+.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -54,6 +54,14 @@ serve: install
 	rm -f $$PROMETHEUS_MULTIPROC_DIR/*.db && \
 	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR \
 	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py authserver.wsgi:application
+
+## make bench: the production server under wrk load (PostgreSQL, Redis); prints a
+## table and writes bench/results/latest.json (apt-get install wrk)
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 2; }
+	$(BIN)/python bench/query_counts.py | grep queries
+	$(BIN)/python bench/client_secret_check.py
+	$(BIN)/python bench/bench.py
 
 ## make test: the whole suite (SQLite; PostgreSQL-only tests skip themselves)
 test: install
