@@ -75,6 +75,7 @@ class RequestObservabilityMiddleware:
                     "status": response.status_code,
                     "duration_ms": round(elapsed * 1000, 2),
                     "client_id": client_id_var.get(),
+                    "outcome": "success" if response.status_code < 400 else "failure",
                     "request_id": request_id,
                 },
             )

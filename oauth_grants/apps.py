@@ -10,6 +10,8 @@ class OAuthGrantsConfig(AppConfig):
         from django.contrib import admin
         from oauth2_provider.models import get_device_grant_model
 
+        from oauth_grants import checks  # noqa: F401 - registers the checks
+
         # The device flow is off (broken with oauthlib 4.0.1): hide its admin.
         device_grant = get_device_grant_model()
         if admin.site.is_registered(device_grant):

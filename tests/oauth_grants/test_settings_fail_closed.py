@@ -68,6 +68,7 @@ def test_check_deploy_is_clean_for_production_settings(tmp_path):
         **PROD_ENV,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": "sqlite:///%s" % (tmp_path / "empty.sqlite3"),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -78,3 +79,20 @@ def test_check_deploy_is_clean_for_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache(tmp_path):
+    env = {
+        **PROD_ENV,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "sqlite:///%s" % (tmp_path / "empty.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "oauth_grants.W001" in result.stdout + result.stderr
