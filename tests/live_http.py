@@ -76,3 +76,22 @@ def login_and_consent(
     )
     assert answer.status_code == 302, answer.text[:500]
     return answer.headers["Location"]
+
+
+def authorize_query(
+    client_id: str, redirect_uri: str, code_challenge: str, scope: str, state: str
+) -> str:
+    """The query string of an authorization request with PKCE S256."""
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+        }
+    )

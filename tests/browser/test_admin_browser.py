@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from oauth_grants.models import AccessToken
 from tests.factories import Pkce, make_scopes, make_user
+from tests.live_http import authorize_query
 from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,16 +50,8 @@ def test_admin_registers_client_and_revokes_its_token(live_server, new_page, art
     person = new_page()
     person.route(callback + "*", lambda route: route.fulfill(body="callback reached"))
     pkce = Pkce.new()
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": callback,
-            "scope": "profile",
-            "state": "browser-state",
-            "code_challenge": pkce.challenge,
-            "code_challenge_method": "S256",
-        }
+    query = authorize_query(
+        client_id, callback, pkce.challenge, "profile", "browser-state"
     )
     person.goto(base + "/oauth/authorize?" + query)
     person.fill("#id_username", "erin")

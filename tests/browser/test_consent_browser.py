@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from tests.factories import Pkce, make_client, make_user
+from tests.live_http import authorize_query
 from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,16 +22,8 @@ def test_unticked_scope_is_refused_by_the_api(live_server, new_page, artifacts):
     app.client.save()
     base = live_server.url
     pkce = Pkce.new()
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": app.client_id,
-            "redirect_uri": callback,
-            "scope": "profile documents:read",
-            "state": "st",
-            "code_challenge": pkce.challenge,
-            "code_challenge_method": "S256",
-        }
+    query = authorize_query(
+        app.client_id, callback, pkce.challenge, "profile documents:read", "st"
     )
     for width, height, label in ((390, 844, "phone"), (1280, 800, "desktop")):
         page = new_page(width, height)

@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from tests.factories import Pkce
-from tests.live_http import login_and_consent
+from tests.live_http import authorize_query, login_and_consent
 from tests.servers import ROOT, free_port, wait_until_up
 
 pytestmark = pytest.mark.live
@@ -251,16 +251,8 @@ def test_wheel_in_fresh_projects(venv_python, tmp_path):
     try:
         wait_until_up(issuer + "/api/v1/me", server_a)
         pkce = Pkce.new()
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": app["client_id"],
-                "redirect_uri": CALLBACK,
-                "scope": "profile",
-                "state": "s",
-                "code_challenge": pkce.challenge,
-                "code_challenge_method": "S256",
-            }
+        query = authorize_query(
+            app["client_id"], CALLBACK, pkce.challenge, "profile", "s"
         )
         callback = login_and_consent(
             issuer, issuer + "/oauth/authorize?" + query, "mo", "mo-password-42"

@@ -19,7 +19,7 @@ from tests.factories import (
     make_resource_server,
     make_user,
 )
-from tests.live_http import login_and_consent
+from tests.live_http import authorize_query, login_and_consent
 from tests.servers import base_env, gunicorn, manage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -40,18 +40,14 @@ def test_token_from_one_server_works_at_the_other_until_revoked(live_server, tmp
     manage("migrate", "--noinput", env=env)
 
     pkce = Pkce.new()
-    from urllib.parse import parse_qs, urlencode, urlsplit
+    from urllib.parse import parse_qs, urlsplit
 
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": app.client_id,
-            "redirect_uri": REDIRECT_URI,
-            "scope": "profile documents:write documents:read",
-            "state": "s1",
-            "code_challenge": pkce.challenge,
-            "code_challenge_method": "S256",
-        }
+    query = authorize_query(
+        app.client_id,
+        REDIRECT_URI,
+        pkce.challenge,
+        "profile documents:write documents:read",
+        "s1",
     )
     callback = login_and_consent(
         live_server.url,

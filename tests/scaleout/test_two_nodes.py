@@ -9,7 +9,7 @@ and rate-limit counters are shared.
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import redis
@@ -23,7 +23,7 @@ from tests.factories import (
     make_resource_server,
     make_user,
 )
-from tests.live_http import login_and_consent
+from tests.live_http import authorize_query, login_and_consent
 from tests.servers import base_env, gunicorn
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
@@ -59,16 +59,8 @@ def test_any_node_serves_any_step(shared_env):
         gunicorn(shared_env, workers=1) as second,
     ):
         pkce = Pkce.new()
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": app.client_id,
-                "redirect_uri": REDIRECT_URI,
-                "scope": "profile",
-                "state": "s",
-                "code_challenge": pkce.challenge,
-                "code_challenge_method": "S256",
-            }
+        query = authorize_query(
+            app.client_id, REDIRECT_URI, pkce.challenge, "profile", "s"
         )
         browser = requests.Session()
         callback = login_and_consent(
