@@ -212,6 +212,7 @@ AUTHSERVER = {
     # Requests per RATE_LIMIT_WINDOW_SECONDS, per address and per client_id;
     # past them: 429 with Retry-After (oauth_grants/ratelimit.py).
     "RATE_LIMIT_WINDOW_SECONDS": 60,
+    "RATE_LIMIT_REDIS_URL": env_str("REDIS_URL", "") or "",
     "RATE_LIMITS": {
         endpoint: {
             "address": env_int("AUTHSERVER_RATE_LIMIT_PER_ADDRESS", 600),

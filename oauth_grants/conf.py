@@ -17,6 +17,9 @@ OIDC_PUBLISHED_KEYS ("")
     More PEM keys (concatenated) published in the JWKS: next and previous.
 RATE_LIMIT_WINDOW_SECONDS (60), RATE_LIMITS ({} = unlimited)
     ``{"token"|"introspect"|"revoke": {"address": N, "client": N}}``.
+RATE_LIMIT_REDIS_URL ("")
+    Count in this Redis directly, one pipelined round trip per request;
+    empty: through the Django cache.
 LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_MAX_FAILURES_PER_ADDRESS (20),
 LOGIN_LOCKOUT_SECONDS (900)
 """
@@ -36,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "OIDC_PUBLISHED_KEYS": "",
     "RATE_LIMIT_WINDOW_SECONDS": 60,
     "RATE_LIMITS": {},
+    "RATE_LIMIT_REDIS_URL": "",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 900,

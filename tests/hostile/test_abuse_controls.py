@@ -137,3 +137,29 @@ def test_a_database_dump_yields_no_usable_secret(browser, api, confidential):
     assert text  # there is something to look through
     for secret in secrets:
         assert secret not in text
+
+
+def test_rate_limit_counts_in_redis_in_one_round_trip(settings):
+    import redis
+
+    from oauth_grants.ratelimit import rate_limit_check
+
+    url = "redis://127.0.0.1:6379/4"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.AUTHSERVER = {
+        **settings.AUTHSERVER,
+        "RATE_LIMIT_REDIS_URL": url,
+        "RATE_LIMITS": {"token": {"address": 100, "client": 2}},
+    }
+    verdicts = [
+        rate_limit_check(endpoint="token", address="192.0.2.1", client_id="c1")
+        for _ in range(3)
+    ]
+    assert [v.allowed for v in verdicts] == [True, True, False]
+    assert verdicts[-1].retry_after >= 1
+    keys = redis.Redis.from_url(url).keys("rl:token:*")
+    assert len(keys) == 2
+    assert all(0 < redis.Redis.from_url(url).ttl(k) <= 61 for k in keys)
