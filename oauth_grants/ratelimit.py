@@ -16,8 +16,8 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
-import redis
 from django.core.cache import cache
 
 from oauth_grants.conf import app_settings
@@ -35,14 +35,17 @@ def _limits(endpoint: str) -> dict[str, int]:
     return app_settings.RATE_LIMITS.get(endpoint, {})
 
 
-_redis_clients: dict[str, redis.Redis] = {}
+_redis_clients: dict[str, Any] = {}
 
 
-def _redis() -> redis.Redis | None:
+def _redis() -> Any:
+    """A redis client for RATE_LIMIT_REDIS_URL, or None (redis is optional)."""
     url = app_settings.RATE_LIMIT_REDIS_URL
     if not url:
         return None
     if url not in _redis_clients:
+        import redis
+
         _redis_clients[url] = redis.Redis.from_url(
             url, socket_timeout=1, socket_connect_timeout=1
         )
