@@ -101,7 +101,7 @@ class AuthServerValidator(OAuth2Validator):
             event=AuditEvent.Type.CLIENT_AUTH_FAILED,
             outcome=AuditEvent.Outcome.FAILURE,
             client=client,
-            client_identifier=identifier.replace("\x00", "")[:255],
+            client_identifier=identifier,
             remote_addr=_remote_addr(request),
             detail={"endpoint": "token"},
         )

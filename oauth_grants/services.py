@@ -43,7 +43,11 @@ def audit_record(
     remote_addr: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append a security event. ``detail`` must never hold a secret or token."""
+    """Append a security event. ``detail`` must never hold a secret or token.
+
+    Strings a client sent (``client_identifier``, ``detail``) are cleaned and
+    bounded here, once, for every caller.
+    """
     identifier_raw = client_identifier or (
         client.client_id if client is not None else ""
     )

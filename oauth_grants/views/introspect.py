@@ -74,7 +74,7 @@ class IntrospectView(View):
                 event=AuditEvent.Type.INTROSPECTION_REFUSED,
                 outcome=AuditEvent.Outcome.FAILURE,
                 client=client,
-                client_identifier=(request.POST.get("client_id") or "")[:255],
+                client_identifier=request.POST.get("client_id") or "",
                 remote_addr=request.META.get("REMOTE_ADDR"),
             )
             return unauthorized()
