@@ -101,20 +101,29 @@ def revoke_client_tokens(
     modeladmin.message_user(request, _("%d token(s) revoked.") % total)
 
 
+def _set_enabled(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Client],
+    enabled: bool,
+) -> None:
+    count = clients_set_enabled(clients=queryset, enabled=enabled, actor=request.user)
+    message = _("%d client(s) enabled.") if enabled else _("%d client(s) disabled.")
+    modeladmin.message_user(request, message % count)
+
+
 @admin.action(description=_("Disable the selected clients"))
 def disable_clients(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Client]
 ) -> None:
-    count = clients_set_enabled(clients=queryset, enabled=False, actor=request.user)
-    modeladmin.message_user(request, _("%d client(s) disabled.") % count)
+    _set_enabled(modeladmin, request, queryset, enabled=False)
 
 
 @admin.action(description=_("Enable the selected clients"))
 def enable_clients(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Client]
 ) -> None:
-    count = clients_set_enabled(clients=queryset, enabled=True, actor=request.user)
-    modeladmin.message_user(request, _("%d client(s) enabled.") % count)
+    _set_enabled(modeladmin, request, queryset, enabled=True)
 
 
 class ClientAdmin(admin.ModelAdmin):
