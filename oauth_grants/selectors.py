@@ -4,33 +4,39 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken, RefreshToken
+from oauth_grants.models import AccessToken, Client, RefreshToken
+from oauth_grants.token_lookup import (
+    LiveToken,
+    caller_and_live_token,
+    live_token_by_digest,
+)
 from oauth_grants.tokens import token_digest
 
 MAX_TOKEN_LENGTH = 512
 
 
-def access_token_active(*, value: object) -> AccessToken | None:
-    """The live access token with this value, its client and user joined; else None.
+def access_token_active(*, value: object) -> LiveToken | None:
+    """The live access token with this value, its client id and user; else None.
 
-    Live means: not revoked, not expired, and its client still enabled (a
-    disabled client's tokens stop working at once). One query.
+    Live means: not revoked, not expired, its client still enabled (a
+    disabled client's tokens stop working at once) and its user, if any,
+    active. One query, in SQL written once (oauth_grants/token_lookup.py).
     """
     if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
         return None
-    token = (
-        AccessToken.objects.select_related("application", "user")
-        .filter(
-            token_checksum=token_digest(value),
-            revoked__isnull=True,
-            expires__gt=timezone.now(),
-            application__enabled=True,
-        )
-        .first()
-    )
-    if token is not None and token.user is not None and not token.user.is_active:
-        return None
-    return token
+    return live_token_by_digest(token_digest(value))
+
+
+def introspection_lookup(
+    *, client_id: str, value: object
+) -> tuple[Client | None, LiveToken | None]:
+    """The enabled client ``client_id`` and the live token ``value``, in one query.
+
+    The client is loaded, not authenticated: check its secret before using
+    the token.
+    """
+    usable = isinstance(value, str) and 0 < len(value) <= MAX_TOKEN_LENGTH
+    return caller_and_live_token(client_id, token_digest(value) if usable else None)
 
 
 def token_by_value(
@@ -65,7 +71,7 @@ def dashboard_stats(*, days: int = 14) -> dict[str, object]:
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 
-    from oauth_grants.models import AuditEvent, Client, Consent
+    from oauth_grants.models import AuditEvent, Consent
 
     now = timezone.now()
     today = now.date()

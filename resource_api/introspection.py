@@ -86,7 +86,7 @@ class LocalIntrospection:
         return TokenInfo(
             active=True,
             scopes=frozenset(row.scope.split()),
-            client_id=row.application.client_id,
+            client_id=row.client_id,
             sub=str(user.pk) if user is not None else None,
             username=user.get_username() if user is not None else "",
             email=getattr(user, "email", "") if user is not None else "",

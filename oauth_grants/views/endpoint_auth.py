@@ -39,20 +39,25 @@ def unauthorized() -> HttpResponse:
     )
 
 
-def authenticate(request: HttpRequest, *, allow_public: bool) -> Client | None:
-    """The authenticated client of this request, or None.
-
-    Confidential clients prove their secret; with ``allow_public`` a public
-    client may identify itself by client_id alone (RFC 7009 §2.1).
-    """
+def presented_credentials(request: HttpRequest) -> tuple[str, str] | None:
+    """(client_id, secret) from Basic or the body; None if absent or unreadable."""
     try:
-        credentials = parse_client_credentials(
+        return parse_client_credentials(
             request.META.get("HTTP_AUTHORIZATION"),
             request.POST.get("client_id"),
             request.POST.get("client_secret"),
         )
     except MalformedCredentials:
         return None
+
+
+def authenticate(request: HttpRequest, *, allow_public: bool) -> Client | None:
+    """The authenticated client of this request, or None.
+
+    Confidential clients prove their secret; with ``allow_public`` a public
+    client may identify itself by client_id alone (RFC 7009 §2.1).
+    """
+    credentials = presented_credentials(request)
     if credentials is not None:
         client_id, secret = credentials
         client = load_client(client_id)

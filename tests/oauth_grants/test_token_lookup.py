@@ -1,0 +1,163 @@
+"""The hand-written token lookups (oauth_grants/token_lookup.py) agree with the ORM.
+
+Each case sets up one token state with the ORM, then asks both the ORM
+filter the lookup replaced and the lookup itself.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from oauth_grants.models import AccessToken
+from oauth_grants.selectors import access_token_active, introspection_lookup
+from oauth_grants.tokens import generate_token, token_digest
+
+pytestmark = pytest.mark.django_db
+
+
+def orm_live(value: str) -> AccessToken | None:
+    token = (
+        AccessToken.objects.select_related("application", "user")
+        .filter(
+            token_checksum=token_digest(value),
+            revoked__isnull=True,
+            expires__gt=timezone.now(),
+            application__enabled=True,
+        )
+        .first()
+    )
+    if token is not None and token.user is not None and not token.user.is_active:
+        return None
+    return token
+
+
+def make_token(client, user, **changes) -> str:
+    value = generate_token()
+    fields = {
+        "user": user,
+        "application": client,
+        "scope": "profile documents:read",
+        "expires": timezone.now() + timedelta(hours=1),
+        "token": "",
+        "token_checksum": token_digest(value),
+        **changes,
+    }
+    AccessToken.objects.create(**fields)
+    return value
+
+
+def states(confidential, user):
+    now = timezone.now()
+    return {
+        "live": make_token(confidential.client, user),
+        "client_credentials": make_token(confidential.client, None),
+        "revoked": make_token(confidential.client, user, revoked=now),
+        "expired": make_token(
+            confidential.client, user, expires=now - timedelta(seconds=1)
+        ),
+    }
+
+
+def assert_same(value: str) -> None:
+    expected = orm_live(value)
+    found = access_token_active(value=value)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert found.pk == expected.pk
+    assert found.scope == expected.scope
+    assert found.expires == expected.expires
+    assert found.created == expected.created
+    assert found.client_id == expected.application.client_id
+    if expected.user is None:
+        assert found.user is None
+    else:
+        assert found.user.pk == expected.user.pk
+        assert found.user.get_username() == expected.user.get_username()
+        assert found.user.get_full_name() == expected.user.get_full_name()
+        assert found.user.email == expected.user.email
+
+
+def test_every_token_state_matches_the_orm(confidential, user):
+    user.first_name, user.last_name = "Alice", "Liddell"
+    user.save()
+    values = states(confidential, user)
+    for value in values.values():
+        assert_same(value)
+    assert access_token_active(value=values["live"]) is not None
+    assert access_token_active(value=values["client_credentials"]).user is None
+    assert access_token_active(value=values["revoked"]) is None
+    assert access_token_active(value=values["expired"]) is None
+
+
+def test_disabled_client_and_inactive_user_match_the_orm(confidential, user):
+    value = make_token(confidential.client, user)
+    user.is_active = False
+    user.save()
+    assert_same(value)
+    assert access_token_active(value=value) is None
+    user.is_active = True
+    user.save()
+    confidential.client.enabled = False
+    confidential.client.save()
+    assert_same(value)
+    assert access_token_active(value=value) is None
+
+
+def test_unknown_and_odd_values_are_inactive(confidential, user):
+    for value in ["", "x" * 513, None, 42, "no-such-token", "nul\x00"]:
+        assert access_token_active(value=value) is None
+
+
+def test_introspection_lookup_returns_the_caller_and_the_token(
+    resource_server, confidential, user
+):
+    value = make_token(confidential.client, user)
+    client, token = introspection_lookup(
+        client_id=resource_server.client_id, value=value
+    )
+    assert client.pk == resource_server.client.pk
+    assert client.is_resource_server and client.enabled
+    assert client.client_secret == resource_server.client.client_secret
+    assert token is not None and token.client_id == confidential.client_id
+
+
+def test_introspection_lookup_finds_the_caller_without_a_live_token(
+    resource_server, confidential, user
+):
+    expired = make_token(
+        confidential.client, user, expires=timezone.now() - timedelta(seconds=1)
+    )
+    for value in [expired, "no-such-token", None, ""]:
+        client, token = introspection_lookup(
+            client_id=resource_server.client_id, value=value
+        )
+        assert client is not None and token is None
+
+
+def test_introspection_lookup_knows_no_unknown_or_disabled_caller(
+    resource_server, confidential, user
+):
+    value = make_token(confidential.client, user)
+    assert introspection_lookup(client_id="nobody", value=value) == (None, None)
+    resource_server.client.enabled = False
+    resource_server.client.save()
+    assert introspection_lookup(client_id=resource_server.client_id, value=value) == (
+        None,
+        None,
+    )
+
+
+def test_introspection_lookup_costs_one_query(
+    resource_server, confidential, user, django_assert_num_queries
+):
+    value = make_token(confidential.client, user)
+    with django_assert_num_queries(1):
+        client, token = introspection_lookup(
+            client_id=resource_server.client_id, value=value
+        )
+    assert client is not None and token is not None
