@@ -41,6 +41,7 @@ class Columns:
         self.alias = alias
         # In the model's field order, the order ``Model.from_db`` expects.
         self.fields = [f for f in model._meta.concrete_fields if f.name in names]
+        self.names = [f.name for f in self.fields]
         self.pk_index = [f.primary_key for f in self.fields].index(True)
 
     @property
@@ -71,8 +72,9 @@ class Columns:
             )
         return out
 
-    def build(self, values: tuple[Any, ...], converters: list) -> Any:
-        """The instance these values describe (other fields deferred), or None."""
+    def convert(self, values: tuple[Any, ...], converters: list) -> list[Any] | None:
+        """The values as the ORM would give them (in ``self.fields`` order), or
+        None if the row is absent."""
         if values[self.pk_index] is None:  # an outer join found nothing
             return None
         converted = []
@@ -80,6 +82,13 @@ class Columns:
             for func in funcs:
                 value = func(value, col, connection)
             converted.append(value)
+        return converted
+
+    def build(self, values: tuple[Any, ...], converters: list) -> Any:
+        """The instance these values describe (other fields deferred), or None."""
+        converted = self.convert(values, converters)
+        if converted is None:
+            return None
         return self.model.from_db(
             connection.alias, [f.attname for f in self.fields], converted
         )
@@ -101,9 +110,17 @@ class LiveToken:
         return self.scope.split()
 
 
-TOKEN = ["id", "scope", "expires", "created"]
-CLIENT = ["id", "client_id", "client_secret", "client_type", "enabled"]
-CALLER = CLIENT + ["is_resource_server", "name"]
+TOKEN_FIELDS = ["id", "scope", "expires", "created"]
+TOKEN_CLIENT_FIELDS = ["id", "client_id", "enabled"]
+CALLER_FIELDS = [
+    "id",
+    "client_id",
+    "client_secret",
+    "client_type",
+    "name",
+    "enabled",
+    "is_resource_server",
+]
 
 
 def _user_columns() -> list[str]:
@@ -123,10 +140,10 @@ class _Statements:
     """The statements and converters for the current database vendor, built once."""
 
     def __init__(self) -> None:
-        self.token = Columns(AccessToken, "t", TOKEN)
-        self.token_client = Columns(Client, "tc", ["id", "client_id", "enabled"])
+        self.token = Columns(AccessToken, "t", TOKEN_FIELDS)
+        self.token_client = Columns(Client, "tc", TOKEN_CLIENT_FIELDS)
         self.user = Columns(get_user_model(), "u", _user_columns())
-        self.caller = Columns(Client, "c", CALLER)
+        self.caller = Columns(Client, "c", CALLER_FIELDS)
         token_from = (
             "{token} JOIN {tc} ON {tc_id} = {t_app} AND {tc_enabled} = %s "
             "LEFT JOIN {user} ON {u_id} = {t_user}"
@@ -181,21 +198,23 @@ class _Statements:
 
     def live_token(self, row: tuple[Any, ...]) -> LiveToken | None:
         n_token, n_tc = len(self.token.fields), len(self.token_client.fields)
-        token = self.token.build(row[:n_token], self.converters["token"])
+        token = self.token.convert(row[:n_token], self.converters["token"])
         if token is None:
             return None
-        token_client = self.token_client.build(
+        token_client = self.token_client.convert(
             row[n_token : n_token + n_tc], self.converters["token_client"]
         )
         user = self.user.build(row[n_token + n_tc :], self.converters["user"])
         if user is not None and not user.is_active:
             return None
+        values = dict(zip(self.token.names, token, strict=True))
+        client_values = dict(zip(self.token_client.names, token_client, strict=True))
         return LiveToken(
-            pk=token.pk,
-            scope=token.scope,
-            expires=token.expires,
-            created=token.created,
-            client_id=token_client.client_id,
+            pk=values["id"],
+            scope=values["scope"],
+            expires=values["expires"],
+            created=values["created"],
+            client_id=client_values["client_id"],
             user=user,
         )
 

@@ -16,8 +16,12 @@ CACHE_SECONDS (10)
 REALM ("authserver")
     the realm of WWW-Authenticate challenges.
 OPERATION_CACHE_SECONDS (60)
-    how long the operation-to-scope table is cached; edits made through
-    resource_api.services clear it at once.
+    how long the operation-to-scope table is kept in the shared cache; edits
+    made through resource_api.services clear it at once.
+OPERATION_LOCAL_SECONDS (2)
+    how long each process keeps its own copy of that table: the longest an
+    edit takes to reach the other processes (0: ask the shared cache on
+    every request, one more round trip each).
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ class ResourceApiSettings:
     @property
     def OPERATION_CACHE_SECONDS(self) -> int:  # noqa: N802
         return int(self._get("OPERATION_CACHE_SECONDS", 60))
+
+    @property
+    def OPERATION_LOCAL_SECONDS(self) -> float:  # noqa: N802
+        return float(self._get("OPERATION_LOCAL_SECONDS", 2))
 
 
 api_settings = ResourceApiSettings()

@@ -96,7 +96,19 @@ class LocalIntrospection:
 
 
 class RemoteIntrospection:
+    """RFC 7662 at the authorization server, its answers cached in two tiers.
+
+    An answer is kept until ``until`` = fetched + CACHE_SECONDS (never past
+    the token's exp): in this process (a bounded dict, no round trip at
+    all) and in the shared cache (one Redis GET, shared by every process).
+    Both tiers keep the same ``until``, so a revocation is noticed within
+    CACHE_SECONDS wherever the answer was cached.
+    """
+
     _session: requests.Session | None = None
+    # key -> (until, claims); FIFO-bounded to LOCAL_ENTRIES.
+    _local: dict[str, tuple[float, dict[str, Any]]] = {}
+    LOCAL_ENTRIES = 10_000
 
     @classmethod
     def session(cls) -> requests.Session:
@@ -104,28 +116,50 @@ class RemoteIntrospection:
             cls._session = requests.Session()
         return cls._session
 
+    @classmethod
+    def local_cache_clear(cls) -> None:
+        cls._local.clear()
+
     def introspect(self, token: str) -> TokenInfo:
         key = (
             CACHE_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
         )
-        try:
-            cached = cache.get(key)
-        except Exception:  # noqa: BLE001 - a broken cache is a miss, never a pass
-            log.warning("introspection cache unavailable", exc_info=True)
-            cached = None
-        if cached is not None:
-            return TokenInfo.from_claims(cached)
+        now = time.time()
+        entry = self._local.get(key)
+        if entry is None or entry[0] <= now:
+            entry = self._shared_get(key)
+        if entry is not None and entry[0] > now:
+            return TokenInfo.from_claims(entry[1])
         claims = self._ask(token)
         info = TokenInfo.from_claims(claims)
-        ttl = api_settings.CACHE_SECONDS
-        if info.active:
-            ttl = min(ttl, info.exp - int(time.time())) if info.exp else ttl
-        if ttl > 0:
+        until = now + api_settings.CACHE_SECONDS
+        if info.active and info.exp:
+            until = min(until, info.exp)
+        if until > now:
+            entry = (until, claims if info.active else {"active": False})
+            self._remember(key, entry)
             try:
-                cache.set(key, claims if info.active else {"active": False}, ttl)
+                cache.set(key, entry, max(1, int(until - now)))
             except Exception:  # noqa: BLE001 - caching is an optimisation only
                 log.warning("introspection cache unavailable", exc_info=True)
         return info
+
+    def _shared_get(self, key: str) -> tuple[float, dict[str, Any]] | None:
+        try:
+            entry = cache.get(key)
+        except Exception:  # noqa: BLE001 - a broken cache is a miss, never a pass
+            log.warning("introspection cache unavailable", exc_info=True)
+            return None
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        self._remember(key, entry)
+        return entry
+
+    def _remember(self, key: str, entry: tuple[float, dict[str, Any]]) -> None:
+        local = self._local
+        if len(local) >= self.LOCAL_ENTRIES and key not in local:
+            local.pop(next(iter(local)), None)
+        local[key] = entry
 
     def _ask(self, token: str) -> dict[str, Any]:
         try:

@@ -10,6 +10,7 @@ cache, so a protected request costs no query for it.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -87,8 +88,23 @@ def declared_operations() -> list[DeclaredOperation]:
     return sorted(found.values(), key=lambda d: (d.path, d.method))
 
 
+# This process's copy of the table: (monotonic time it expires, table).
+_local_table: dict[str, tuple[float, dict[str, tuple[frozenset[str], bool]]]] = {}
+
+
 def operation_table() -> dict[str, tuple[frozenset[str], bool]]:
-    """operation_id -> (scopes that cover it, per_user), cached."""
+    """operation_id -> (scopes that cover it, per_user).
+
+    Read on every API request, so through two caches: this process's copy,
+    at most OPERATION_LOCAL_SECONDS old (no round trip at all), then the
+    shared cache, then the database. An edit through resource_api.services
+    clears this process's copy and the shared one: this process sees it at
+    once, the others within OPERATION_LOCAL_SECONDS.
+    """
+    now = time.monotonic()
+    local = _local_table.get("table")
+    if local is not None and now < local[0]:
+        return local[1]
     table = cache.get(CACHE_KEY)
     if table is None:
         from resource_api.models import ApiOperation
@@ -98,8 +114,10 @@ def operation_table() -> dict[str, tuple[frozenset[str], bool]]:
             for row in ApiOperation.objects.all()
         }
         cache.set(CACHE_KEY, table, api_settings.OPERATION_CACHE_SECONDS)
+    _local_table["table"] = (now + api_settings.OPERATION_LOCAL_SECONDS, table)
     return table
 
 
 def operations_cache_clear() -> None:
+    _local_table.clear()
     cache.delete(CACHE_KEY)

@@ -56,9 +56,18 @@ def resource_server(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, lookups, tables)."""
+    """Each test starts with empty caches (rate limits, lookups, tables), the
+    shared one and the copies this process keeps."""
     from django.core.cache import cache
 
-    cache.clear()
+    from resource_api.introspection import RemoteIntrospection
+    from resource_api.operations import operations_cache_clear
+
+    def clear() -> None:
+        cache.clear()
+        operations_cache_clear()
+        RemoteIntrospection.local_cache_clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()

@@ -8,10 +8,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from oauth_grants.models import AccessToken
 from oauth_grants.services import token_revoke
+from resource_api.introspection import RemoteIntrospection
 from tests.factories import issue_user_token, make_resource_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -115,3 +117,31 @@ def test_slow_authorization_server_is_503_within_the_timeout(remote, api, token)
         for conn, _addr in accepted:
             conn.close()
     assert response.status_code == 503
+
+
+def unreachable_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return "http://127.0.0.1:%d/oauth/introspect" % sock.getsockname()[1]
+
+
+def test_a_cache_hit_needs_neither_the_server_nor_the_shared_cache(remote, api, token):
+    assert api.get("/api/v1/me", **bearer(token)).status_code == 200
+    remote(INTROSPECTION_URL=unreachable_url())
+    cache.clear()
+    assert api.get("/api/v1/me", **bearer(token)).status_code == 200
+
+
+def test_another_process_is_served_from_the_shared_cache_within_the_bound(
+    remote, api, token
+):
+    assert api.get("/api/v1/me", **bearer(token)).status_code == 200
+    # A process that never saw the token: no copy of its own, only Redis.
+    RemoteIntrospection.local_cache_clear()
+    remote(INTROSPECTION_URL=unreachable_url())
+    assert api.get("/api/v1/me", **bearer(token)).status_code == 200
+    # The copy it took keeps the first answer's bound, not a fresh one.
+    remote()
+    token_revoke(token=AccessToken.objects.get(), via="test")
+    time.sleep(1.2)  # just past CACHE_SECONDS=1: the bound, not a timing assertion
+    assert api.get("/api/v1/me", **bearer(token)).status_code == 401
