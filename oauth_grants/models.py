@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,6 +118,21 @@ class Client(AbstractApplication):
     @property
     def is_confidential(self) -> bool:
         return self.client_type == self.CLIENT_CONFIDENTIAL
+
+    def allowed_scope_names(self) -> frozenset[str]:
+        """Names of the scopes this client may ask for.
+
+        Loaded with the client by ``client_auth.load_client``; otherwise one
+        query, remembered on this instance (like a prefetch).
+        """
+        names = self.__dict__.get("_allowed_scope_names")
+        if names is None:
+            names = frozenset(self.allowed_scopes.values_list("name", flat=True))
+            self._allowed_scope_names = names
+        return names
+
+    def set_allowed_scope_names(self, names: Iterable[str]) -> None:
+        self._allowed_scope_names = frozenset(names)
 
     @property
     def redirect_uri_list(self) -> list[str]:

@@ -166,13 +166,6 @@ class AuthServerValidator(OAuth2Validator):
             and GrantType.AUTHORIZATION_CODE in client.grant_types
         )
 
-    def _allowed_scopes(self, client: Client, request: Any) -> set[str]:
-        cached = getattr(request, "_allowed_scopes", None)
-        if cached is None:
-            cached = set(client.allowed_scopes.values_list("name", flat=True))
-            request._allowed_scopes = cached
-        return cached
-
     def validate_silent_login(self, request: Any) -> bool:
         # prompt=none is decided by AuthorizeView after validation, with the
         # session at hand (login_required / consent_required).
@@ -194,7 +187,7 @@ class AuthServerValidator(OAuth2Validator):
             return False
         if "openid" in scopes and not oidc_enabled():
             return False
-        return set(scopes) <= self._allowed_scopes(client, request)
+        return set(scopes) <= client.allowed_scope_names()
 
     def get_default_scopes(
         self, client_id: Any, request: Any, *args: Any, **kwargs: Any
@@ -226,7 +219,7 @@ class AuthServerValidator(OAuth2Validator):
         **kwargs: Any,
     ) -> None:
         approved = list(request.scopes or [])
-        if not set(approved) <= self._allowed_scopes(request.client, request):
+        if not set(approved) <= request.client.allowed_scope_names():
             raise errors.InvalidScopeError(request=request)
         AuthorizationCode.objects.create(
             application=request.client,

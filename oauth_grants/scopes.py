@@ -18,7 +18,7 @@ class DatabaseScopes(BaseScopes):
     ) -> list[str]:
         if application is None:
             return list(Scope.objects.values_list("name", flat=True))
-        return list(application.allowed_scopes.values_list("name", flat=True))
+        return sorted(application.allowed_scope_names())
 
     def get_default_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any

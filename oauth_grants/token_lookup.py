@@ -14,9 +14,9 @@ Introspection gets the calling client and the token in one statement: one
 round trip, one query (issue 7's target), and no in-process cache of client
 rows that would let a disabled client keep working for a while.
 
-The ORM stays the source of truth: a renamed column or table is picked up
-here, and tests/oauth_grants/test_token_lookup.py compares every answer with
-the ORM's.
+The ORM stays the source of truth: names and conversions come from it
+(oauth_grants/sql.py), and tests/oauth_grants/test_token_lookup.py compares
+every answer with the ORM's.
 """
 
 from __future__ import annotations
@@ -27,71 +27,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 
 from oauth_grants.models import AccessToken, Client
-
-
-class Columns:
-    """Some columns of one model under a table alias, and the way back to a model."""
-
-    def __init__(self, model: type[Model], alias: str, names: list[str]) -> None:
-        self.model = model
-        self.alias = alias
-        # In the model's field order, the order ``Model.from_db`` expects.
-        self.fields = [f for f in model._meta.concrete_fields if f.name in names]
-        self.names = [f.name for f in self.fields]
-        self.pk_index = [f.primary_key for f in self.fields].index(True)
-
-    @property
-    def table(self) -> str:
-        return "%s %s" % (
-            connection.ops.quote_name(self.model._meta.db_table),
-            self.alias,
-        )
-
-    def column(self, name: str) -> str:
-        field = self.model._meta.get_field(name)
-        return "%s.%s" % (self.alias, connection.ops.quote_name(field.column))
-
-    def select(self) -> str:
-        return ", ".join(self.column(f.name) for f in self.fields)
-
-    def converters(self) -> list[tuple[Any, list[Any]]]:
-        """Per column: the expression and the ORM's converters for this vendor."""
-        out = []
-        for field in self.fields:
-            col = field.get_col(self.alias)
-            out.append(
-                (
-                    col,
-                    connection.ops.get_db_converters(col)
-                    + col.get_db_converters(connection),
-                )
-            )
-        return out
-
-    def convert(self, values: tuple[Any, ...], converters: list) -> list[Any] | None:
-        """The values as the ORM would give them (in ``self.fields`` order), or
-        None if the row is absent."""
-        if values[self.pk_index] is None:  # an outer join found nothing
-            return None
-        converted = []
-        for value, (col, funcs) in zip(values, converters, strict=True):
-            for func in funcs:
-                value = func(value, col, connection)
-            converted.append(value)
-        return converted
-
-    def build(self, values: tuple[Any, ...], converters: list) -> Any:
-        """The instance these values describe (other fields deferred), or None."""
-        converted = self.convert(values, converters)
-        if converted is None:
-            return None
-        return self.model.from_db(
-            connection.alias, [f.attname for f in self.fields], converted
-        )
+from oauth_grants.sql import Columns
 
 
 @dataclass(frozen=True)
