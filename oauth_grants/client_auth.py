@@ -18,10 +18,9 @@ import uuid
 from urllib.parse import unquote_plus
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import connection
 
-from oauth_grants.models import Client, ClientScope, Scope
-from oauth_grants.sql import Columns
+from oauth_grants.lookups import client_by_id
+from oauth_grants.models import Client
 
 MAX_CLIENT_ID_LENGTH = 255
 MAX_SECRET_LENGTH = 512
@@ -82,56 +81,7 @@ def load_client(client_id: object) -> Client | None:
     """
     if not plausible(client_id, MAX_CLIENT_ID_LENGTH):
         return None
-    statement = _client_statement()
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, [client_id, True])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    width = len(statement.client.fields)
-    client = statement.client.build(rows[0][:width], statement.converters)
-    client.set_allowed_scope_names(row[width] for row in rows if row[width] is not None)
-    return client
-
-
-class _ClientStatement:
-    """SELECT client, scope name FROM client LEFT JOIN its scopes (one row each)."""
-
-    def __init__(self) -> None:
-        self.client = Columns(
-            Client, "c", [f.name for f in Client._meta.concrete_fields]
-        )
-        link = Columns(ClientScope, "cs", [])
-        scope = Columns(Scope, "s", [])
-        # Only quoted identifiers are formatted in; every value is a parameter.
-        self.sql = (
-            "SELECT %s, %s FROM %s LEFT JOIN %s ON %s = %s LEFT JOIN %s ON %s = %s "  # noqa: S608
-            "WHERE %s = %%s AND %s = %%s"
-            % (
-                self.client.select(),
-                scope.column("name"),
-                self.client.table,
-                link.table,
-                link.column("client"),
-                self.client.column("id"),
-                scope.table,
-                scope.column("id"),
-                link.column("scope"),
-                self.client.column("client_id"),
-                self.client.column("enabled"),
-            )
-        )
-        self.converters = self.client.converters()
-
-
-_client_statements: dict[str, _ClientStatement] = {}
-
-
-def _client_statement() -> _ClientStatement:
-    statement = _client_statements.get(connection.vendor)
-    if statement is None:
-        statement = _client_statements[connection.vendor] = _ClientStatement()
-    return statement
+    return client_by_id(client_id)
 
 
 def _dummy_secret_hash() -> str:

@@ -33,12 +33,16 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from oauth_grants.client_auth import (
+    MAX_CLIENT_ID_LENGTH,
     MalformedCredentials,
+    claimed_client_id,
     load_client,
     parse_client_credentials,
+    plausible,
     verify_client_secret,
 )
 from oauth_grants.conf import app_settings
+from oauth_grants.lookups import GRANT_DIGEST_FIELD, client_with_grant
 from oauth_grants.metrics import TOKENS
 from oauth_grants.models import (
     AccessToken,
@@ -68,8 +72,48 @@ class AuthServerValidator(OAuth2Validator):
         cached = getattr(request, "client", None)
         if isinstance(cached, Client) and cached.client_id == client_id:
             return cached if cached.enabled else None
+        grant = self._redeemed_grant(request)
+        if grant is not None and plausible(client_id, MAX_CLIENT_ID_LENGTH):
+            # One query for the client, its scopes and the locked code or
+            # refresh token; _grant_row then answers without asking again.
+            model, digest = grant
+            found = client_with_grant(client_id, model, digest)
+            if found is not None:
+                request.client, row = found
+                request._grant_row = (model, digest, row)
+                return request.client
         request.client = load_client(client_id)
         return request.client
+
+    @staticmethod
+    def _redeemed_grant(request: Any) -> tuple[type, str] | None:
+        """(model, digest) of the code or refresh token a token request redeems."""
+        grant_type = getattr(request, "grant_type", None)
+        if grant_type == "authorization_code":
+            model, value = AuthorizationCode, getattr(request, "code", None)
+        elif grant_type == "refresh_token":
+            model, value = RefreshToken, getattr(request, "refresh_token", None)
+        else:
+            return None
+        if not isinstance(value, str) or not 0 < len(value) <= 256:
+            return None
+        return model, token_digest(value)
+
+    def _grant_row(self, model: type, value: str, request: Any) -> Any:
+        """The code or refresh token row with this value, locked for the rest
+        of the token transaction; looked up once per request."""
+        digest = token_digest(value)
+        cached = getattr(request, "_grant_row", None)
+        if cached is not None and cached[0] is model and cached[1] == digest:
+            return cached[2]
+        row = (
+            model.objects.select_for_update()
+            .select_related("user")
+            .filter(**{GRANT_DIGEST_FIELD[model]: digest})
+            .first()
+        )
+        request._grant_row = (model, digest, row)
+        return row
 
     def authenticate_client(self, request: Any, *args: Any, **kwargs: Any) -> bool:
         """client_secret_basic or _post: see oauth_grants/client_auth.py."""
@@ -235,25 +279,6 @@ class AuthServerValidator(OAuth2Validator):
             claims="",
         )
 
-    def _code_row(self, code: str, request: Any) -> AuthorizationCode | None:
-        """The code's row, locked for the rest of the token transaction.
-
-        Looked up once per request: oauthlib's dispatcher asks for the code's
-        scopes before validate_code runs, and both use this row.
-        """
-        digest = token_digest(code)
-        cached = getattr(request, "_code_row", None)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
-        grant = (
-            AuthorizationCode.objects.select_for_update()
-            .select_related("user")
-            .filter(code=digest)
-            .first()
-        )
-        request._code_row = (digest, grant)
-        return grant
-
     def validate_code(
         self,
         client_id: Any,
@@ -265,7 +290,7 @@ class AuthServerValidator(OAuth2Validator):
     ) -> bool:
         if not isinstance(code, str) or not 0 < len(code) <= 256:
             return False
-        grant = self._code_row(code, request)
+        grant = self._grant_row(AuthorizationCode, code, request)
         if grant is None or grant.application_id != client.pk:
             return False
         if grant.redeemed_at is not None:
@@ -319,7 +344,15 @@ class AuthServerValidator(OAuth2Validator):
     ) -> list[str]:
         if not isinstance(code, str) or not 0 < len(code) <= 256:
             return []
-        grant = self._code_row(code, request)
+        # oauthlib's dispatcher asks this before the client is authenticated:
+        # load the client the request claims now, with the code in the same
+        # query; authenticate_client then checks the secret of that client.
+        claimed = claimed_client_id(
+            request.headers.get("HTTP_AUTHORIZATION"), client_id
+        )
+        if claimed is not None:
+            self._load_application(claimed, request)
+        grant = self._grant_row(AuthorizationCode, code, request)
         return grant.scope.split() if grant else []
 
     def get_authorization_code_nonce(
@@ -346,13 +379,8 @@ class AuthServerValidator(OAuth2Validator):
     ) -> bool:
         if not isinstance(refresh_token, str) or not 0 < len(refresh_token) <= 256:
             return False
-        rt = (
-            RefreshToken.objects.select_for_update()
-            .select_related("user")
-            .filter(token_checksum=token_digest(refresh_token), application=client)
-            .first()
-        )
-        if rt is None:
+        rt = self._grant_row(RefreshToken, refresh_token, request)
+        if rt is None or rt.application_id != client.pk:
             return False
         if rt.revoked is not None:
             grace = app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS

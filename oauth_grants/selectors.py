@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken, Client, RefreshToken
-from oauth_grants.token_lookup import (
+from oauth_grants.lookups import (
     LiveToken,
     caller_and_live_token,
     live_token_by_digest,
 )
+from oauth_grants.models import AccessToken, Client, RefreshToken
 from oauth_grants.tokens import token_digest
 
 MAX_TOKEN_LENGTH = 512
@@ -20,7 +20,7 @@ def access_token_active(*, value: object) -> LiveToken | None:
 
     Live means: not revoked, not expired, its client still enabled (a
     disabled client's tokens stop working at once) and its user, if any,
-    active. One query, in SQL written once (oauth_grants/token_lookup.py).
+    active. One query, in SQL written once (oauth_grants/lookups.py).
     """
     if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
         return None

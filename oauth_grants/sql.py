@@ -1,7 +1,7 @@
 """Hand-written SQL for the hot paths, with names and conversions from the ORM.
 
 The few statements that run on every token or protected request are written
-as text once (oauth_grants/token_lookup.py, client_auth.load_client): the
+as text once (oauth_grants/lookups.py, client_auth.load_client): the
 ORM spent more time building them than PostgreSQL spent running them. What
 keeps them honest is this helper: table and column names come from the
 models' metadata, values come back through the same converters the ORM

@@ -12,11 +12,11 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from oauth_grants.client_auth import verify_client_secret
+from oauth_grants.lookups import LiveToken
 from oauth_grants.metrics import INTROSPECTIONS
 from oauth_grants.models import AuditEvent, Client
 from oauth_grants.selectors import introspection_lookup
 from oauth_grants.services import audit_record
-from oauth_grants.token_lookup import LiveToken
 from oauth_grants.views.endpoint_auth import (
     presented_credentials,
     request_problem,

@@ -1,4 +1,4 @@
-"""The hand-written token lookups (oauth_grants/token_lookup.py) agree with the ORM.
+"""The hand-written token lookups (oauth_grants/lookups.py) agree with the ORM.
 
 Each case sets up one token state with the ORM, then asks both the ORM
 filter the lookup replaced and the lookup itself.

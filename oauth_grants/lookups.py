@@ -1,7 +1,9 @@
-"""The two reads on every protected request, as SQL written once.
+"""The reads on every token request and protected call, as SQL written once.
 
 "Is this access token live?" runs on every introspection and every local
-API call, and introspection first needs the calling client. Through the ORM
+API call, and introspection first needs the calling client; every token
+request loads its client with its allowed scopes, and the code or refresh
+token it redeems. Through the ORM
 each lookup cost 350-770 us of Python before PostgreSQL saw it (queryset
 cloning, SQL compilation, an ``ORDER BY`` added by ``.first()``), against
 about 100 us for the same statement sent as text and prepared by psycopg
@@ -10,12 +12,13 @@ per database vendor, from the models' own table and column names, and the
 rows are turned back into model instances with the ORM's own converters
 (``from_db``), so callers get the same objects the ORM would give them.
 
-Introspection gets the calling client and the token in one statement: one
-round trip, one query (issue 7's target), and no in-process cache of client
-rows that would let a disabled client keep working for a while.
+Introspection gets the calling client and the token in one statement, and
+a code exchange or refresh gets the client, its scopes and the locked code
+or refresh token in one: one round trip each, and no in-process cache of
+client rows that would let a disabled client keep working for a while.
 
 The ORM stays the source of truth: names and conversions come from it
-(oauth_grants/sql.py), and tests/oauth_grants/test_token_lookup.py compares
+(oauth_grants/sql.py), and tests/oauth_grants/test_lookups.py compares
 every answer with the ORM's.
 """
 
@@ -29,7 +32,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken, Client
+from oauth_grants.models import (
+    AccessToken,
+    AuthorizationCode,
+    Client,
+    ClientScope,
+    RefreshToken,
+    Scope,
+)
 from oauth_grants.sql import Columns
 
 
@@ -206,3 +216,129 @@ def caller_and_live_token(
     client = statements.caller.build(row[:n_caller], statements.converters["caller"])
     token = statements.live_token(row[n_caller:]) if digest else None
     return client, token
+
+
+# --- clients, for the token endpoint ---------------------------------------
+
+# The column each redeemable grant is found by (its digest).
+GRANT_DIGEST_FIELD = {AuthorizationCode: "code", RefreshToken: "token_checksum"}
+
+
+class _ClientStatements:
+    """A client with its scope names; optionally with a grant row locked."""
+
+    def __init__(self) -> None:
+        user_model = get_user_model()
+        self.client = Columns(
+            Client, "c", [f.name for f in Client._meta.concrete_fields]
+        )
+        self.user = Columns(
+            user_model, "u", [f.name for f in user_model._meta.concrete_fields]
+        )
+        link, scope = Columns(ClientScope, "cs", []), Columns(Scope, "s", [])
+        self.scopes_join = "LEFT JOIN %s ON %s = %s LEFT JOIN %s ON %s = %s" % (
+            link.table,
+            link.column("client"),
+            self.client.column("id"),
+            scope.table,
+            scope.column("id"),
+            link.column("scope"),
+        )
+        self.scope_name = scope.column("name")
+        self.where = "%s = %%s AND %s = %%s" % (
+            self.client.column("client_id"),
+            self.client.column("enabled"),
+        )
+        # Only quoted identifiers are formatted in; every value is a parameter.
+        # (params: client_id, enabled)
+        self.client_sql = "SELECT %s, %s FROM %s %s WHERE %s" % (  # noqa: S608
+            self.client.select(),
+            self.scope_name,
+            self.client.table,
+            self.scopes_join,
+            self.where,
+        )
+        self.grants = {model: self._grant_sql(model) for model in GRANT_DIGEST_FIELD}
+        self.converters = {
+            "client": self.client.converters(),
+            "user": self.user.converters(),
+        }
+
+    def _grant_sql(self, model: type) -> tuple[Columns, str, list]:
+        """(params: digest, client_id, enabled); the grant row locked if we can."""
+        grant = Columns(model, "g", [f.name for f in model._meta.concrete_fields])
+        lock = ""
+        if connection.features.has_select_for_update_of:
+            lock = " FOR UPDATE OF g"
+        elif connection.features.has_select_for_update:
+            lock = " FOR UPDATE"
+        sql = (
+            "SELECT %s, %s, %s, %s FROM %s "  # noqa: S608
+            "JOIN %s ON %s = %s AND %s = %%s JOIN %s ON %s = %s %s WHERE %s%s"
+            % (
+                self.client.select(),
+                self.scope_name,
+                grant.select(),
+                self.user.select(),
+                self.client.table,
+                grant.table,
+                grant.column("application"),
+                self.client.column("id"),
+                grant.column(GRANT_DIGEST_FIELD[model]),
+                self.user.table,
+                self.user.column(get_user_model()._meta.pk.name),
+                grant.column("user"),
+                self.scopes_join,
+                self.where,
+                lock,
+            )
+        )
+        return grant, sql, grant.converters()
+
+    def client_from(self, rows: list[tuple[Any, ...]]) -> Client:
+        width = len(self.client.fields)
+        client = self.client.build(rows[0][:width], self.converters["client"])
+        client.set_allowed_scope_names(
+            row[width] for row in rows if row[width] is not None
+        )
+        return client
+
+
+_client_statements: dict[str, _ClientStatements] = {}
+
+
+def _clients() -> _ClientStatements:
+    statements = _client_statements.get(connection.vendor)
+    if statements is None:
+        statements = _client_statements[connection.vendor] = _ClientStatements()
+    return statements
+
+
+def client_by_id(client_id: str) -> Client | None:
+    """The enabled client with this id and its allowed scope names. One query."""
+    statements = _clients()
+    with connection.cursor() as cursor:
+        cursor.execute(statements.client_sql, [client_id, True])
+        rows = cursor.fetchall()
+    return statements.client_from(rows) if rows else None
+
+
+def client_with_grant(
+    client_id: str, model: type[AuthorizationCode] | type[RefreshToken], digest: str
+) -> tuple[Client, AuthorizationCode | RefreshToken] | None:
+    """The enabled client, its scope names, and its code or refresh token
+    with this digest (its user joined), locked for the rest of the
+    transaction. One query; None when the client has no such grant."""
+    statements = _clients()
+    grant_columns, sql, grant_converters = statements.grants[model]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest, client_id, True])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    client = statements.client_from(rows)
+    start = len(statements.client.fields) + 1
+    middle = start + len(grant_columns.fields)
+    grant = grant_columns.build(rows[0][start:middle], grant_converters)
+    grant.user = statements.user.build(rows[0][middle:], statements.converters["user"])
+    return client, grant
