@@ -43,7 +43,7 @@ run-api: install
 interop-deps:
 	cd tests/interop/node && npm ci --no-audit --no-fund --silent
 
-## make serve: the production configuration (gunicorn, deploy/gunicorn.conf.py).
+## make serve: the production configuration (granian, deploy/serve says why).
 ## Needs DJANGO_SECRET_KEY, AUTHSERVER_ISSUER, DJANGO_ALLOWED_HOSTS, DATABASE_URL
 ## and REDIS_URL in the environment (or *_FILE); see README "Production".
 serve: install
@@ -52,8 +52,7 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	mkdir -p $${PROMETHEUS_MULTIPROC_DIR:=/tmp/authserver-metrics} && \
 	rm -f $$PROMETHEUS_MULTIPROC_DIR/*.db && \
-	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR \
-	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py authserver.wsgi:application
+	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR VENV_BIN=$(BIN) deploy/serve
 
 ## make bench: the production server under wrk load (PostgreSQL, Redis); prints a
 ## table and writes bench/results/latest.json (apt-get install wrk)

@@ -2,8 +2,9 @@
 
 Logs never hold a token, code or secret: the access line records the path
 (never the query string), the status, the duration, the request id and the
-client id the request claimed. Metrics are per process; under gunicorn,
-PROMETHEUS_MULTIPROC_DIR makes /metrics add up every worker.
+client id the request claimed. Metrics are per process; under the
+multi-process production server (deploy/serve), PROMETHEUS_MULTIPROC_DIR
+makes /metrics add up every worker.
 """
 
 from __future__ import annotations

@@ -68,22 +68,18 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Run the project under gunicorn on a free port; yield its base URL."""
+def serve(env: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Run the production server (deploy/serve) on a free port; yield its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "authserver.wsgi:application",
-            "--bind",
-            "127.0.0.1:%d" % port,
-            "--workers",
-            str(workers),
-            "--timeout",
-            "30",
-        ],
+        [str(Path(ROOT) / "deploy" / "serve")],
         cwd=ROOT,
-        env=env,
+        env={
+            **env,
+            "BIND": "127.0.0.1:%d" % port,
+            "WEB_CONCURRENCY": str(workers),
+            "VENV_BIN": str(BIN),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.servers import ROOT, base_env, free_port, gunicorn
+from tests.servers import ROOT, base_env, free_port, serve
 
 pytestmark = pytest.mark.live
 BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
@@ -178,7 +178,7 @@ def count_tokens(env: dict[str, str]) -> int:
 def test_database_outage_is_503_and_recovery_is_clean(private_postgres):
     env, app, rs = seeded(private_postgres)
     ok_tokens = 0
-    with gunicorn(env, workers=2) as base:
+    with serve(env, workers=2) as base:
 
         def token():
             return requests.post(
@@ -249,7 +249,7 @@ def test_database_outage_is_503_and_recovery_is_clean(private_postgres):
 
 def test_a_locked_table_fails_fast_instead_of_hanging(private_postgres):
     env, app, rs = seeded(private_postgres)
-    with gunicorn(env, workers=2) as base:
+    with serve(env, workers=2) as base:
         holder = psycopg.connect(
             private_postgres.url.replace("postgres://", "postgresql://")
         )

@@ -1,6 +1,6 @@
-"""The production configuration on the wire: a 2-worker gunicorn with
-DJANGO_SECURE on (behind a TLS proxy that sets X-Forwarded-Proto) and the
-shared Redis cache.
+"""The production configuration on the wire: a 2-worker production server
+(deploy/serve) with DJANGO_SECURE on (behind a TLS proxy that sets
+X-Forwarded-Proto) and the shared Redis cache.
 
 Asserted: plain HTTP is redirected to https; HSTS, CSP, X-Frame-Options on
 pages; the CSRF and session cookies are Secure, HttpOnly and SameSite=Lax;
@@ -19,7 +19,7 @@ import pytest
 import redis
 import requests
 
-from tests.servers import ROOT, base_env, gunicorn
+from tests.servers import ROOT, base_env, serve
 
 pytestmark = pytest.mark.live
 
@@ -72,7 +72,7 @@ def production_server():
                 check=True,
                 capture_output=True,
             )
-        with gunicorn(env, workers=2) as base:
+        with serve(env, workers=2) as base:
             yield base
     store.flushdb()
 
@@ -147,7 +147,7 @@ def test_csrf_and_session_cookies_are_secure_httponly_samesite(production_server
 
 def test_lockout_counters_are_shared_by_every_worker(production_server):
     for _ in range(5):
-        # A fresh connection each time: gunicorn hands it to any worker.
+        # A fresh connection each time: the server hands it to any worker.
         failed = login(https_session(production_server), production_server, "lee", "x")
         assert failed.status_code == 200
     locked = login(https_session(production_server), production_server, "lee", PASSWORD)

@@ -1,4 +1,5 @@
-"""Races against PostgreSQL and a 4-worker gunicorn, requests released together.
+"""Races against PostgreSQL and a 4-worker production server, requests released
+together.
 
 Asserted counts (issue 6): code race 50 rounds x 20 requests, refresh race
 50 rounds x 20 requests, revoke-vs-refresh 20 rounds; 5xx seen: zero.
@@ -18,7 +19,7 @@ from oauth_grants.models import AccessToken, RefreshToken
 from oauth_grants.selectors import access_token_active
 from oauth_grants.tokens import token_digest
 from tests.factories import REDIRECT_URI, Pkce, issue_user_token, obtain_code
-from tests.servers import base_env, gunicorn
+from tests.servers import base_env, serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
@@ -34,7 +35,7 @@ def server():
         pytest.skip("races are tested against PostgreSQL (make test-postgres)")
     db = connection.settings_dict
     url = "postgres://%s@%s:%s/%s" % (db["USER"], db["HOST"], db["PORT"], db["NAME"])
-    with gunicorn(base_env(DATABASE_URL=url), workers=4) as base:
+    with serve(base_env(DATABASE_URL=url), workers=4) as base:
         yield base
 
 

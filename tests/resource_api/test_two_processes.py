@@ -1,7 +1,7 @@
 """The authorization server and the resource API as two servers on loopback.
 
 The authorization server is pytest-django's live server; the resource API is
-a separate gunicorn process with its own SQLite database and remote
+a separate production-server process with its own SQLite database and remote
 introspection, as `make run-api` runs it.
 """
 
@@ -20,7 +20,7 @@ from tests.factories import (
     make_user,
 )
 from tests.live_http import authorize_query, login_and_consent
-from tests.servers import base_env, gunicorn, manage
+from tests.servers import base_env, manage, serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
@@ -69,7 +69,7 @@ def test_token_from_one_server_works_at_the_other_until_revoked(live_server, tmp
     ).json()
     headers = {"Authorization": "Bearer " + tokens["access_token"]}
 
-    with gunicorn(env, workers=2) as api_url:
+    with serve(env, workers=2) as api_url:
         me = requests.get(api_url + "/api/v1/me", headers=headers, timeout=10)
         assert me.status_code == 200, me.text
         assert me.json()["username"] == "dora"

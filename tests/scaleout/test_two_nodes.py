@@ -24,7 +24,7 @@ from tests.factories import (
     make_user,
 )
 from tests.live_http import authorize_query, login_and_consent
-from tests.servers import base_env, gunicorn
+from tests.servers import base_env, serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 REDIS_URL = "redis://127.0.0.1:6379/3"
@@ -55,8 +55,8 @@ def test_any_node_serves_any_step(shared_env):
     rs = make_resource_server()
     auth = (app.client_id, app.secret)
     with (
-        gunicorn(shared_env, workers=1) as first,
-        gunicorn(shared_env, workers=1) as second,
+        serve(shared_env, workers=1) as first,
+        serve(shared_env, workers=1) as second,
     ):
         pkce = Pkce.new()
         query = authorize_query(
