@@ -55,6 +55,7 @@ from oauth_grants.models import (
 from oauth_grants.oidc_claims import oidc_user_claims
 from oauth_grants.oidc_keys import ALGORITHM, key_id, oidc_enabled, signing_key
 from oauth_grants.services import audit_record, token_family_revoke
+from oauth_grants.sql import insert_row
 from oauth_grants.tokens import token_digest
 
 log = logging.getLogger(__name__)
@@ -450,7 +451,8 @@ class AuthServerValidator(OAuth2Validator):
                     ).update(revoked=now, updated=now)
             user = request.user if grant_type != "client_credentials" else None
             scope = token.get("scope") or " ".join(request.scopes or [])
-            access = AccessToken.objects.create(
+            access = insert_row(
+                AccessToken,
                 user=user,
                 application=client,
                 scope=scope,
@@ -462,7 +464,8 @@ class AuthServerValidator(OAuth2Validator):
             )
             refresh_value = token.get("refresh_token")
             if refresh_value and user is not None and client.issue_refresh_tokens:
-                RefreshToken.objects.create(
+                insert_row(
+                    RefreshToken,
                     user=user,
                     application=client,
                     access_token=access,

@@ -28,6 +28,7 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
+from oauth_grants.sql import insert_row
 
 log = logging.getLogger("authserver.audit")
 
@@ -58,7 +59,8 @@ def audit_record(
     # Attacker-supplied strings land here: PostgreSQL refuses NUL in text and
     # \u0000 in JSON, which must not turn a refusal into a 503.
     identifier = _printable(identifier_raw)
-    event_row = AuditEvent.objects.create(
+    event_row = insert_row(
+        AuditEvent,
         event=event,
         outcome=outcome,
         actor=actor,

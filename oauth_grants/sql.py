@@ -1,8 +1,9 @@
 """Hand-written SQL for the hot paths, with names and conversions from the ORM.
 
 The few statements that run on every token or protected request are written
-as text once (oauth_grants/lookups.py, client_auth.load_client): the
-ORM spent more time building them than PostgreSQL spent running them. What
+as text once (oauth_grants/lookups.py, and ``insert_row`` below for the rows
+every token request writes): the ORM spent more time building them than
+PostgreSQL spent running them. What
 keeps them honest is this helper: table and column names come from the
 models' metadata, values come back through the same converters the ORM
 applies (SQLite's strings to datetimes and booleans, JSON decoded), and rows
@@ -79,3 +80,57 @@ class Columns:
         return self.model.from_db(
             connection.alias, [f.attname for f in self.fields], converted
         )
+
+
+class _InsertStatement:
+    """INSERT of one row of a model: every concrete column but an auto pk."""
+
+    def __init__(self, model: type[Model]) -> None:
+        meta = model._meta
+        self.fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+        self.returns_pk = connection.features.can_return_columns_from_insert
+        quote = connection.ops.quote_name
+        # Only quoted identifiers are formatted in; every value is a parameter.
+        self.sql = "INSERT INTO %s (%s) VALUES (%s)" % (  # noqa: S608
+            quote(meta.db_table),
+            ", ".join(quote(f.column) for f in self.fields),
+            ", ".join(["%s"] * len(self.fields)),
+        )
+        if self.returns_pk:
+            self.sql += " RETURNING %s" % quote(meta.pk.column)
+
+
+_inserts: dict[tuple[str, type[Model]], _InsertStatement] = {}
+
+
+def insert_row(model: type[Model], **values: Any) -> Any:
+    """``model.objects.create(**values)`` in a third of the time, no signals.
+
+    The instance is built by the model (defaults), each field's ``pre_save``
+    and ``get_db_prep_save`` run as in ``Model.save()`` (``auto_now``
+    stamps, DOT's checksum and JSON fields), and the statement text is built
+    once per model and vendor instead of compiled on every call. Model
+    signals are not sent: nothing in this project listens to them for the
+    models inserted this way (tests/oauth_grants/test_lookups.py checks).
+    """
+    key = (connection.vendor, model)
+    statement = _inserts.get(key)
+    if statement is None:
+        statement = _inserts[key] = _InsertStatement(model)
+    instance = model(**values)
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for field in statement.fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        if statement.returns_pk:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(
+                cursor, model._meta.db_table, model._meta.pk.column
+            )
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

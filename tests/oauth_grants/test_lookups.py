@@ -1,4 +1,4 @@
-"""The hand-written token lookups (oauth_grants/lookups.py) agree with the ORM.
+"""The hand-written SQL (oauth_grants/lookups.py, sql.py) agrees with the ORM.
 
 Each case sets up one token state with the ORM, then asks both the ORM
 filter the lookup replaced and the lookup itself.
@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken
+from oauth_grants.models import AccessToken, AuditEvent, RefreshToken
 from oauth_grants.selectors import access_token_active, introspection_lookup
+from oauth_grants.sql import insert_row
 from oauth_grants.tokens import generate_token, token_digest
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,51 @@ def test_introspection_lookup_costs_one_query(
             client_id=resource_server.client_id, value=value
         )
     assert client is not None and token is not None
+
+
+def comparable(row) -> dict:
+    skip = {"id", "created", "updated", "token_checksum"}
+    return {
+        f.attname: getattr(row, f.attname)
+        for f in type(row)._meta.concrete_fields
+        if f.attname not in skip
+    }
+
+
+def test_insert_row_writes_what_orm_create_writes(confidential, user):
+    fields = {
+        "user": user,
+        "application": confidential.client,
+        "scope": "profile",
+        "expires": timezone.now() + timedelta(hours=1),
+        "token": "",
+    }
+    by_orm = AccessToken.objects.create(**fields, token_checksum=token_digest("a"))
+    by_sql = insert_row(AccessToken, **fields, token_checksum=token_digest("b"))
+    assert by_sql.pk is not None and not by_sql._state.adding
+    stored = AccessToken.objects.get(pk=by_sql.pk)
+    assert comparable(stored) == comparable(AccessToken.objects.get(pk=by_orm.pk))
+    assert stored.token_checksum == token_digest("b")
+    assert stored.resource == [] and stored.created is not None
+
+
+def test_insert_row_audit_event_keeps_json_and_defaults(confidential):
+    row = insert_row(
+        AuditEvent,
+        event=AuditEvent.Type.TOKEN_ISSUED,
+        outcome=AuditEvent.Outcome.SUCCESS,
+        client=confidential.client,
+        client_identifier=confidential.client_id,
+        detail={"grant_type": "client_credentials", "scope": "a b", "n": 1},
+    )
+    stored = AuditEvent.objects.get(pk=row.pk)
+    assert stored.detail == {"grant_type": "client_credentials", "scope": "a b", "n": 1}
+    assert stored.client_id == confidential.client.pk
+    assert stored.created is not None and stored.remote_addr is None
+
+
+def test_nothing_listens_to_saves_of_rows_written_by_insert_row():
+    # insert_row sends no model signals; it must stay true that none are needed.
+    for model in [AccessToken, RefreshToken, AuditEvent]:
+        assert not pre_save.has_listeners(model)
+        assert not post_save.has_listeners(model)
