@@ -10,12 +10,24 @@ are used (two round trips per key).
 A cache that is down does not take the endpoints down with it: the limit is
 then not enforced (logged), because refusing every token request would turn
 a cache outage into a full outage.
+
+Far from a limit, a process does not ask Redis on every request (as Kong's
+rate-limiting plugin syncs its counters every ``sync_rate``): it counts
+locally and sends the sum with its next round trip. It does so only while,
+for every counter of the request, its unsent count stays under 1% of the
+limit (LOCAL_BATCH_FRACTION), its last exchange with Redis is under 100 ms
+old (LOCAL_SYNC_SECONDS) and the total it knows of is under half the limit.
+So a limit under 100 is always counted in Redis, every request near a limit
+is too, and the most a limit can be overshot by is 1% of it per process.
+Under steady load that removes all but about ten Redis round trips a second
+per process and counter.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -37,15 +49,20 @@ def _limits(endpoint: str) -> dict[str, int]:
     return app_settings.RATE_LIMITS.get(endpoint, {})
 
 
-# KEYS: the counters; ARGV[1]: their lifetime in seconds. Returns the counts.
+# KEYS: the counters; ARGV[1]: their lifetime in seconds, ARGV[i + 1]: what to
+# add to KEYS[i]. Returns the new counts.
 COUNT_SCRIPT = """
 local counts = {}
 for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
-  if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  local added = tonumber(ARGV[i + 1])
+  counts[i] = redis.call('INCRBY', key, added)
+  if counts[i] == added then redis.call('EXPIRE', key, ARGV[1]) end
 end
 return counts
 """
+LOCAL_BATCH_FRACTION = 100
+LOCAL_SYNC_SECONDS = 0.1
+LOCAL_MAX_COUNTERS = 100_000
 
 _redis_scripts: dict[str, Any] = {}
 
@@ -64,15 +81,78 @@ def _redis_count_script() -> Any:
     return _redis_scripts[url]
 
 
-def _count(keys: list[str], ttl: int) -> list[int]:
+def _add(keys: list[str], amounts: list[int], ttl: int) -> list[int]:
+    """Add ``amounts`` to the shared counters ``keys``; their new totals."""
     script = _redis_count_script()
     if script is None:
         counts = []
-        for key in keys:
+        for key, amount in zip(keys, amounts, strict=True):
             cache.add(key, 0, ttl)
-            counts.append(cache.incr(key))
+            counts.append(cache.incr(key, amount))
         return counts
-    return script(keys=keys, args=[ttl])
+    return script(keys=keys, args=[ttl, *amounts])
+
+
+@dataclass
+class _Counter:
+    """This process's view of one shared counter."""
+
+    known: int = 0  # the shared total at the last exchange
+    unsent: int = 0  # counted here since
+    synced_at: float = float("-inf")
+
+
+class _LocalCounters:
+    """Counters of the current window, per process (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.slot = -1
+        self.counters: dict[str, _Counter] = {}
+
+    def count_locally(self, slot: int, keys: list[str], caps: list[int]) -> bool:
+        """Count one request here, without Redis, if every counter allows it."""
+        now = time.monotonic()
+        with self.lock:
+            if slot != self.slot or len(self.counters) > LOCAL_MAX_COUNTERS:
+                self.slot, self.counters = slot, {}
+            counters = [self.counters.setdefault(key, _Counter()) for key in keys]
+            local = all(
+                counter.unsent < cap // LOCAL_BATCH_FRACTION
+                and 2 * (counter.known + counter.unsent + 1) <= cap
+                and now - counter.synced_at < LOCAL_SYNC_SECONDS
+                for counter, cap in zip(counters, caps, strict=True)
+            )
+            if local:
+                for counter in counters:
+                    counter.unsent += 1
+            return local
+
+    def take_unsent(self, keys: list[str]) -> list[int]:
+        """What to send for these keys: the unsent counts plus this request."""
+        with self.lock:
+            amounts = []
+            for key in keys:
+                counter = self.counters.setdefault(key, _Counter())
+                amounts.append(counter.unsent + 1)
+                counter.unsent = 0
+            return amounts
+
+    def synced(self, keys: list[str], totals: list[int]) -> None:
+        now = time.monotonic()
+        with self.lock:
+            for key, total in zip(keys, totals, strict=True):
+                counter = self.counters.setdefault(key, _Counter())
+                counter.known, counter.synced_at = total, now
+
+
+_local = _LocalCounters()
+
+
+def local_counters_clear() -> None:
+    """Forget this process's unsent counts (tests start from nothing)."""
+    global _local
+    _local = _LocalCounters()
 
 
 def rate_limit_check(
@@ -91,13 +171,15 @@ def rate_limit_check(
         digest = hashlib.sha256(ident.encode("utf-8", "replace")).hexdigest()[:32]
         keys.append("rl:%s:%s:%s:%d" % (endpoint, kind, digest, slot))
         caps.append(limit)
-    if not keys:
+    if not keys or _local.count_locally(slot, keys, caps):
         return Verdict(True)
+    amounts = _local.take_unsent(keys)
     try:
-        counts = _count(keys, window + 1)
+        counts = _add(keys, amounts, window + 1)
     except Exception:  # noqa: BLE001 - see the module docstring
         log.warning("rate limit cache unavailable", exc_info=True)
         return Verdict(True)
+    _local.synced(keys, counts)
     if any(count > cap for count, cap in zip(counts, caps, strict=True)):
         return Verdict(False, window - now % window)
     return Verdict(True)

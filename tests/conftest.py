@@ -60,6 +60,7 @@ def _fresh_cache():
     shared one and the copies this process keeps."""
     from django.core.cache import cache
 
+    from oauth_grants.ratelimit import local_counters_clear
     from resource_api.introspection import RemoteIntrospection
     from resource_api.operations import operations_cache_clear
 
@@ -67,6 +68,7 @@ def _fresh_cache():
         cache.clear()
         operations_cache_clear()
         RemoteIntrospection.local_cache_clear()
+        local_counters_clear()
 
     clear()
     yield

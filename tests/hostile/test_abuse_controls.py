@@ -163,3 +163,67 @@ def test_rate_limit_counts_in_redis_in_one_round_trip(settings):
     keys = redis.Redis.from_url(url).keys("rl:token:*")
     assert len(keys) == 2
     assert all(0 < redis.Redis.from_url(url).ttl(k) <= 61 for k in keys)
+
+
+@pytest.fixture
+def redis_limits(settings):
+    """Rate limits counted in a Redis db of their own; the client's limit is 1000."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/4"
+    server = redis.Redis.from_url(url)
+    try:
+        server.flushdb()
+    except redis.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.AUTHSERVER = {
+        **settings.AUTHSERVER,
+        "RATE_LIMIT_REDIS_URL": url,
+        "RATE_LIMITS": {"token": {"address": 10**9, "client": 1000}},
+    }
+    yield server
+    server.flushdb()
+
+
+def check_many(count: int) -> list[bool]:
+    from oauth_grants.ratelimit import rate_limit_check
+
+    return [
+        rate_limit_check(endpoint="token", address="192.0.2.1", client_id="c1").allowed
+        for _ in range(count)
+    ]
+
+
+def client_counter(server) -> int:
+    (key,) = server.keys("rl:token:client:*")
+    return int(server.get(key))
+
+
+def test_far_from_the_limit_counts_are_batched_and_none_is_lost(
+    redis_limits, monkeypatch
+):
+    from oauth_grants import ratelimit
+
+    monkeypatch.setattr(ratelimit, "LOCAL_SYNC_SECONDS", 60)
+    assert all(check_many(10))
+    # The first request went to Redis; the next nine (under 1% of 1000 each)
+    # were counted here.
+    assert client_counter(redis_limits) == 1
+    monkeypatch.setattr(ratelimit, "LOCAL_SYNC_SECONDS", 0)
+    assert all(check_many(1))
+    assert client_counter(redis_limits) == 11
+
+
+def test_near_the_limit_every_request_is_counted_in_redis(redis_limits, monkeypatch):
+    from oauth_grants import ratelimit
+
+    monkeypatch.setattr(ratelimit, "LOCAL_SYNC_SECONDS", 60)
+    assert all(check_many(1))
+    # Other processes have used up most of the limit meanwhile.
+    (key,) = redis_limits.keys("rl:token:client:*")
+    redis_limits.set(key, 989, keepttl=True)
+    monkeypatch.setattr(ratelimit, "LOCAL_SYNC_SECONDS", 0)
+    assert all(check_many(1))  # 990: now known here
+    monkeypatch.setattr(ratelimit, "LOCAL_SYNC_SECONDS", 60)
+    assert check_many(12) == [True] * 10 + [False] * 2
+    assert client_counter(redis_limits) == 1002
