@@ -54,13 +54,15 @@ serve: install
 	rm -f $$PROMETHEUS_MULTIPROC_DIR/*.db && \
 	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR VENV_BIN=$(BIN) deploy/serve
 
-## make bench: the production server under wrk load (PostgreSQL, Redis); prints a
-## table and writes bench/results/latest.json (apt-get install wrk)
+## make bench: the production server (deploy/serve) under wrk load, with
+## PostgreSQL and Redis, against node-oidc-provider and stock DOT; prints a
+## table and issue 7's targets and writes bench/results/latest.json
+## (apt-get install wrk); then the scale requirements (bench/scale.py)
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 2; }
-	$(BIN)/python bench/query_counts.py | grep queries
 	$(BIN)/python bench/client_secret_check.py
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/scale.py
 
 ## make test: the whole suite (SQLite; PostgreSQL-only tests skip themselves)
 test: install

@@ -1,268 +1,173 @@
-"""`make bench`: the production server under load from wrk, over loopback.
+"""`make bench`: the production setup under wrk load, over loopback.
 
-Starts gunicorn with deploy/gunicorn.conf.py and production settings against
-PostgreSQL (database bench_authserver, recreated) and Redis (db 7), seeds a
-client, a resource server and tokens, drives each scenario with wrk from a
-separate process, stops everything, prints a table and writes
+Recreates PostgreSQL database ``bench_authserver`` and flushes a Redis db
+of its own (bench/stack.py), seeds it (bench/seed.py: clients, a token,
+signed-in sessions, and enough single-use codes, refresh tokens and access
+tokens for every request of the runs that use them), starts the production
+server (``deploy/serve``: granian, WSGI, production settings), and drives
+each scenario from a separate wrk process (bench/wrk.py): a warm-up run,
+discarded, then the measured run. The remote-introspection scenarios run
+against a second ``deploy/serve`` whose API introspects over HTTP at the
+first; the peers, node-oidc-provider and stock django-oauth-toolkit (served
+by the same granian command line as ours), run the same token and
+introspection operations in the same run.
+
+Prints a table, the ratios and issue 7's targets (bench/report.py) and
+writes them with the machine, versions and command lines to
 bench/results/latest.json. Queries per request come from
-bench/query_counts.py (in-process, exact).
+bench/query_counts.py (in-process, exact). Every process started here is
+stopped on the way out, whatever happens (ExitStack, even on Ctrl-C).
 
-Covered: a bare Django JSON view on the same server and settings (/healthz,
-the ceiling), client_credentials issuance, introspection, and GET
-/api/v1/me with local introspection.
+Environment: see bench/stack.py ``Config``.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import platform
-import re
+import shlex
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-import time
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_authserver")
-DURATION = os.environ.get("BENCH_DURATION", "10s")
-CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+if sys.path[0] != str(ROOT):
+    sys.path.insert(0, str(ROOT))
+
+from bench import report, stack  # noqa: E402
+from bench.measure import Bench  # noqa: E402
+from bench.runs import run_ours, run_peers, run_remote  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
-def env() -> dict[str, str]:
-    return {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SECRET_KEY": "bench-only-secret-key",
-        "AUTHSERVER_ISSUER": "http://127.0.0.1:%d" % PORT,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE": "0",  # plain HTTP on loopback, asked for by name
-        "DATABASE_URL": PG,
-        "REDIS_URL": "redis://127.0.0.1:6379/7",
-        "AUTHSERVER_RATE_LIMIT_PER_ADDRESS": "1000000000",
-        "AUTHSERVER_RATE_LIMIT_PER_CLIENT": "1000000000",
-        "ACCESS_LOG_LEVEL": "WARNING",
-        "LOG_LEVEL": "WARNING",
-        "BIND": "127.0.0.1:%d" % PORT,
-    }
-
-
-def manage(*args: str) -> str:
-    return subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
+def query_counts() -> dict[str, int]:
+    """Queries per request from bench/query_counts.py (its own process);
+    empty, with a warning, when it fails: the load runs do not depend on it."""
+    done = subprocess.run(
+        [str(stack.PYTHON), str(ROOT / "bench" / "query_counts.py"), "--json"],
         cwd=ROOT,
-        env=env(),
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-
-
-def seed() -> dict[str, str]:
-    name = PG.rsplit("/", 1)[1]
-    admin = PG.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(
-        ["psql", admin, "-qc", "DROP DATABASE IF EXISTS %s" % name], check=True
+        check=False,
     )
-    subprocess.run(["psql", admin, "-qc", "CREATE DATABASE %s" % name], check=True)
-    manage("migrate", "--noinput")
-    manage("collectstatic", "--noinput", "-v0")
-    manage("create_scope", "profile", "--description", "Your profile")
-    app = json.loads(
-        manage(
-            "create_client",
-            "--name",
-            "Bench App",
-            "--type",
-            "confidential",
-            "--grant",
-            "client_credentials",
-            "--grant",
-            "authorization_code",
-            "--redirect-uri",
-            "https://bench.example.test/cb",
-            "--scope",
-            "profile",
-            "--json",
-        )
-    )
-    rs = json.loads(
-        manage(
-            "create_client",
-            "--name",
-            "Bench RS",
-            "--type",
-            "confidential",
-            "--resource-server",
-            "--json",
-        )
-    )
-    token = (
-        manage(
-            "shell",
-            "-c",
-            "from datetime import timedelta; from django.utils import timezone;"
-            "from django.contrib.auth import get_user_model as g;"
-            "from oauth_grants.models import AccessToken, Client;"
-            "from oauth_grants.tokens import generate_token, token_digest;"
-            "u = g().objects.create_user('bench', email='b@x.test');"
-            "v = generate_token();"
-            "c = Client.objects.get(name='Bench App');"
-            "AccessToken.objects.create(user=u, application=c, scope='profile',"
-            " expires=timezone.now() + timedelta(hours=2), token='',"
-            " token_checksum=token_digest(v));"
-            "print(v)",
-        )
-        .strip()
-        .splitlines()[-1]
-    )
-    return {"app": app, "rs": rs, "token": token}
+    if done.returncode:
+        print("WARNING: bench/query_counts.py failed:\n%s" % done.stderr[-2000:])
+        return {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def basic(client: dict[str, str]) -> str:
-    raw = "%s:%s" % (client["client_id"], client["client_secret"])
-    return "Basic " + base64.b64encode(raw.encode()).decode()
-
-
-def lua(method: str, body: str, headers: dict[str, str]) -> str:
-    lines = ['wrk.method = "%s"' % method]
-    if body:
-        lines.append("wrk.body = %s" % json.dumps(body))
-        lines.append(
-            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
-        )
-    for key, value in headers.items():
-        lines.append("wrk.headers[%s] = %s" % (json.dumps(key), json.dumps(value)))
-    return "\n".join(lines) + "\n"
-
-
-def wrk(path: str, script: str) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    out = subprocess.run(
+def prepare(config: stack.Config, work: Path) -> dict[str, Any]:
+    """Fresh database and cache, migrated, static files, seeded; return the
+    seeded credentials (kept in memory and in ``work``, never printed)."""
+    env = stack.app_env(config, config.port)
+    stack.reset_database(config.database_url)
+    stack.reset_cache(config.redis_url)
+    stack.run_python(["manage.py", "migrate", "--noinput", "-v0"], env)
+    stack.run_python(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    stack.run_python(
         [
-            "wrk",
-            "-t2",
-            "-c" + CONNECTIONS,
-            "-d" + DURATION,
-            "--latency",
-            "-s",
-            handle.name,
-            "http://127.0.0.1:%d%s" % (PORT, path),
+            "-m",
+            "bench.seed",
+            "seed",
+            str(work),
+            "--warmup",
+            str(config.mint_count(config.warmup)),
+            "--run",
+            str(config.mint_count(config.duration)),
         ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def ms(label: str) -> float:
-        match = re.search(r"%s\s+([\d.]+)(us|ms|s)" % label, out)
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": ms("50%"),
-        "p99_ms": ms("99%"),
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-    }
-
-
-def worker_rss_mb(master: int) -> float:
-    peak = 0.0
-    children = subprocess.run(
-        ["pgrep", "-P", str(master)], capture_output=True, text=True
-    ).stdout.split()
-    for pid in children:
-        status = Path("/proc/%s/status" % pid).read_text()
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if match:
-            peak = max(peak, int(match.group(1)) / 1024)
-    return round(peak, 1)
-
-
-def main() -> None:
-    data = seed()
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "authserver.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env,
     )
-    try:
-        time.sleep(3)
-        scenarios = {
-            "bare Django JSON view (/healthz)": ("/healthz", lua("GET", "", {})),
-            "client_credentials": (
-                "/oauth/token",
-                lua(
-                    "POST",
-                    "grant_type=client_credentials&scope=profile",
-                    {"Authorization": basic(data["app"])},
-                ),
-            ),
-            "introspection": (
-                "/oauth/introspect",
-                lua(
-                    "POST",
-                    "token=" + data["token"],
-                    {"Authorization": basic(data["rs"])},
-                ),
-            ),
-            "GET /api/v1/me (local introspection)": (
-                "/api/v1/me",
-                lua("GET", "", {"Authorization": "Bearer " + data["token"]}),
-            ),
+    return json.loads((work / "secrets.json").read_text())
+
+
+def main() -> int:
+    """Run everything; return 0 (broken rows and missed targets are reported,
+    not failures of the benchmark itself)."""
+    # SIGTERM unwinds like Ctrl-C, so the ExitStack below stops everything.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    config = stack.Config.from_env()
+    work = Path(tempfile.mkdtemp(prefix="authserver-bench-"))
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, work, ignore_errors=True)
+        print("queries per request (bench/query_counts.py) ...", flush=True)
+        bench = Bench(config, work, query_counts())
+        print("database, cache and data ...", flush=True)
+        data = prepare(config, work)
+        env = stack.app_env(config, config.port)
+        server = stack.keep(cleanup, lambda: stack.serve("authserver", env))
+        ours = server.argv()
+        print("%s: %s" % (server.name, shlex.join(ours)), flush=True)
+        run_ours(bench, server, data)
+        remote = run_remote(bench, cleanup, server, data)
+        single_use = check_single_use(bench, env)
+        run_peers(bench, cleanup, ours)
+        versions = {**report.package_versions(), **stack.service_versions(config)}
+    print()
+    report.print_table(bench.rows)
+    print("single-use check: %s" % json.dumps(single_use))
+    if not all(single_use[key]["ok"] for key in ("code_exchange", "refresh")):
+        print("WARNING: codes or refresh tokens were not each redeemed once")
+    report.write(
+        RESULTS,
+        report.document(
+            bench.rows,
+            machine=report.machine(),
+            versions=versions,
+            server={
+                "command": shlex.join(ours),
+                "remote_api_command": shlex.join(remote),
+                "workers": config.workers,
+                "launcher": "deploy/serve",
+            },
+            duration=config.duration,
+            warmup=config.warmup,
+            connections=config.connections,
+            threads=config.threads,
+            single_use_check=single_use,
+        ),
+    )
+    print("written: %s" % RESULTS.relative_to(ROOT))
+    return 0
+
+
+def check_single_use(bench: Bench, env: dict[str, str]) -> dict[str, Any]:
+    """Compare what wrk sent with what the database redeemed and rotated.
+
+    Every code and refresh token was sent at most once (bench/wrk.py); with
+    no replay detected and every measured response 2xx, each measured
+    request redeemed a distinct one.
+    """
+    counts = json.loads(stack.run_python(["-m", "bench.seed", "verify"], env))
+    check: dict[str, Any] = {"replays_detected": counts["replays_detected"]}
+    for key, stored in (
+        ("code_exchange", "codes_redeemed"),
+        ("refresh", "refresh_rotated"),
+    ):
+        row = bench.rows.get(key)
+        sent = sum(r.items_used for r in (row.warmup, row.result) if r) if row else 0
+        check[key] = {
+            "sent_warmup_and_run": sent,
+            "measured_2xx": (row.result.requests - row.result.non_2xx)
+            if row and row.result
+            else None,
+            "in_database": counts[stored],
         }
-        results = {}
-        for name, (path, script) in scenarios.items():
-            wrk(path, script)  # warm-up pass, discarded
-            results[name] = wrk(path, script)
-        rss = worker_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    ceiling = results["bare Django JSON view (/healthz)"]["rps"]
-    report = {
-        "machine": "%s, %d cores, Python %s"
-        % (platform.machine(), os.cpu_count(), platform.python_version()),
-        "server": "gunicorn sync, deploy/gunicorn.conf.py; PostgreSQL; Redis cache",
-        "duration": DURATION,
-        "connections": int(CONNECTIONS),
-        "peak_rss_per_worker_mb": rss,
-        "results": results,
-    }
-    (ROOT / "bench" / "results" / "latest.json").write_text(
-        json.dumps(report, indent=2) + "\n"
-    )
-    print(
-        "%-40s %10s %8s %8s %8s %7s"
-        % ("scenario", "req/s", "p50 ms", "p99 ms", "% bare", "non-2xx")
-    )
-    for name, row in results.items():
-        print(
-            "%-40s %10.0f %8.2f %8.2f %7.0f%% %7d"
-            % (
-                name,
-                row["rps"],
-                row["p50_ms"],
-                row["p99_ms"],
-                100 * row["rps"] / ceiling,
-                row["non_2xx"],
-            )
+        # Each 2xx redeemed one; nothing beyond what was sent was redeemed.
+        check[key]["ok"] = (
+            counts["replays_detected"] == 0
+            and (check[key]["measured_2xx"] or 0) <= counts[stored] <= sent
         )
-    print("peak RSS per worker: %.1f MB" % rss)
+    return check
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ninterrupted; everything the benchmark started is stopped")
+        sys.exit(130)

@@ -1,0 +1,11 @@
+"""WSGI entry point of the stock DOT peer."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.peers.stock_dot.settings")
+
+application = get_wsgi_application()
