@@ -396,3 +396,40 @@ def test_cleartokens_removes_dead_tokens_only(browser, api, confidential):
     assert RefreshToken.objects.count() == 1
     assert AuthorizationCode.objects.count() == 0
     assert AccessToken.objects.get().revoked is None
+
+
+def test_cleartokens_walks_ranges_of_interleaved_live_and_dead_rows(user, confidential):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from oauth_grants.tokens import token_digest
+
+    now = timezone.now()
+    live, dead = [], []
+    for n in range(9):
+        expired = n % 3 != 0  # dead, dead, live, ...
+        row = AccessToken.objects.create(
+            user=user,
+            application=confidential.client,
+            scope="profile",
+            expires=now + timedelta(hours=-1 if expired else 1),
+            token="",
+            token_checksum=token_digest("t%d" % n),
+        )
+        (dead if expired else live).append(row.pk)
+    # A live refresh token whose access token has expired keeps living.
+    kept = RefreshToken.objects.create(
+        user=user,
+        application=confidential.client,
+        access_token_id=dead[0],
+        token="",
+        token_checksum=token_digest("r"),
+        expires=now + timedelta(days=1),
+    )
+    out = StringIO()
+    call_command("cleartokens", "--quiet", "--batch-size", "2", stdout=out)
+    assert sorted(AccessToken.objects.values_list("pk", flat=True)) == live
+    assert RefreshToken.objects.get().pk == kept.pk
+    assert RefreshToken.objects.get().access_token_id is None
+    assert "access tokens: %d removed" % len(dead) in out.getvalue()

@@ -3,9 +3,10 @@
 Replaces DOT's command of the same name (this app is listed after
 oauth2_provider, so Django finds this one first): DOT's deletes through the
 ORM collector, which loads every row it cascades to. Here each table is
-walked in primary-key batches; references between the two token tables are
-cleared with one UPDATE per batch and the rows deleted with one DELETE, so
-memory stays flat whatever the table size (indexes on expires and revoked).
+walked in primary-key ranges of ``--batch-size`` dead rows; references
+between the two token tables are cleared with one UPDATE per range and the
+rows deleted with one DELETE, so memory stays flat whatever the table size
+(bench/scale.py: 1,000,000 expired tokens, same peak memory as 100,000).
 """
 
 from __future__ import annotations
@@ -50,27 +51,31 @@ class Command(BaseCommand):
         done = 0
         last_pk = 0
         while True:
-            ids = list(
-                model.objects.filter(condition, pk__gt=last_pk)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:size]
+            # A batch is a primary-key range holding ``size`` dead rows: the
+            # statements below name the range, not the rows (a list of 10,000
+            # ids cost more Python than the deletes cost PostgreSQL).
+            batch = model.objects.filter(condition, pk__gt=last_pk)
+            upper = list(
+                batch.order_by("pk").values_list("pk", flat=True)[size - 1 : size]
             )
-            if not ids:
-                break
-            last_pk = ids[-1]
+            if upper:
+                batch = batch.filter(pk__lte=upper[0])
             with transaction.atomic():
                 if model is AccessToken:
-                    RefreshToken.objects.filter(access_token_id__in=ids).update(
+                    RefreshToken.objects.filter(access_token__in=batch).update(
                         access_token=None
                     )
                 elif model is RefreshToken:
-                    AccessToken.objects.filter(source_refresh_token_id__in=ids).update(
+                    AccessToken.objects.filter(source_refresh_token__in=batch).update(
                         source_refresh_token=None
                     )
-                model.objects.filter(pk__in=ids)._raw_delete(model.objects.db)
-            done += len(ids)
+                removed = batch._raw_delete(model.objects.db)
+            done += removed
             if not quiet:
                 self._progress(label, done, total)
+            if not upper:
+                break
+            last_pk = upper[0]
         if not quiet and total:
             sys.stderr.write("\n")
         return done
