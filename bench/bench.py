@@ -40,7 +40,7 @@ if sys.path[0] != str(ROOT):
 
 from bench import report, stack  # noqa: E402
 from bench.measure import Bench  # noqa: E402
-from bench.runs import run_ours, run_peers, run_remote  # noqa: E402
+from bench.runs import run_gunicorn, run_ours, run_peers, run_remote  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
@@ -104,6 +104,7 @@ def main() -> int:
         print("%s: %s" % (server.name, shlex.join(ours)), flush=True)
         run_ours(bench, server, data)
         remote = run_remote(bench, cleanup, server, data)
+        gunicorn = run_gunicorn(bench, cleanup, server, data)
         single_use = check_single_use(bench, env)
         run_peers(bench, cleanup, ours)
         versions = {**report.package_versions(), **stack.service_versions(config)}
@@ -121,7 +122,9 @@ def main() -> int:
             server={
                 "command": shlex.join(ours),
                 "remote_api_command": shlex.join(remote),
+                "compared_with": shlex.join(gunicorn),
                 "workers": config.workers,
+                "threads_per_worker": config.web_threads,
                 "launcher": "deploy/serve",
             },
             duration=config.duration,

@@ -19,7 +19,7 @@ from typing import Any
 
 from bench import stack, wrk
 from bench.measure import Bench
-from bench.peers import node_oidc
+from bench.peers import basic, node_oidc
 from bench.peers.stock_dot import peer as stock_dot
 
 FORM = "application/x-www-form-urlencoded"
@@ -88,8 +88,8 @@ def consent_request(base_url: str, data: dict[str, Any], work: Path) -> wrk.Requ
 def run_ours(bench: Bench, server: stack.Server, data: dict[str, Any]) -> None:
     """Scenarios 1 to 6 and 9 against our server."""
     base = server.base_url
-    app = node_oidc.basic(data["app"]["client_id"], data["app"]["client_secret"])
-    rs = node_oidc.basic(data["rs"]["client_id"], data["rs"]["client_secret"])
+    app = basic(data["app"]["client_id"], data["app"]["client_secret"])
+    rs = basic(data["rs"]["client_id"], data["rs"]["client_secret"])
     redirect = urllib.parse.quote(data["redirect_uri"], safe="")
     bench.measure("bare", server, wrk.Request(base, "/healthz"))
     bench.measure(
@@ -206,3 +206,36 @@ def run_peers(bench: Bench, cleanup: ExitStack, ours: list[str]) -> None:
             continue
         run_peer(bench, prefix, peer, settle)
         peer.stop()
+
+
+def run_gunicorn(
+    bench: Bench, cleanup: ExitStack, server: stack.Server, data: dict[str, Any]
+) -> list[str]:
+    """The server comparison: the bare view, client_credentials and
+    introspection under gunicorn's sync workers, same app, settings and
+    database; return its command line. deploy/serve is what measured faster."""
+    keys = ["gunicorn_bare", "gunicorn_client_credentials", "gunicorn_introspection"]
+    env = stack.app_env(bench.config, bench.config.port + 4)
+    try:
+        other = stack.keep(
+            cleanup,
+            lambda: stack.serve("gunicorn (sync)", env, stack.gunicorn_argv(env)),
+        )
+    except Exception as error:  # noqa: BLE001 - recorded in the rows
+        bench.unmeasured(keys, error)
+        return []
+    base = other.base_url
+    app = basic(data["app"]["client_id"], data["app"]["client_secret"])
+    rs = basic(data["rs"]["client_id"], data["rs"]["client_secret"])
+    bench.measure(keys[0], other, wrk.Request(base, "/healthz"))
+    bench.measure(
+        keys[1],
+        other,
+        post(base, "/oauth/token", app, "grant_type=client_credentials&scope=profile"),
+    )
+    bench.measure(
+        keys[2], other, post(base, "/oauth/introspect", rs, "token=" + data["token"])
+    )
+    argv = other.argv()
+    other.stop()
+    return argv

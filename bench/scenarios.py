@@ -21,6 +21,9 @@ LABELS: dict[str, str] = {
     "node_introspection": "node-oidc-provider: introspection",
     "dot_client_credentials": "stock DOT: client_credentials",
     "dot_introspection": "stock DOT: introspection",
+    "gunicorn_bare": "gunicorn sync: bare view",
+    "gunicorn_client_credentials": "gunicorn sync: client_credentials",
+    "gunicorn_introspection": "gunicorn sync: introspection",
 }
 
 # Our scenario -> the peers' scenario with the same operation.

@@ -47,10 +47,11 @@ class Config:
 
     BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32),
     BENCH_PORT (8765: ours; the next three ports go to the remote-introspection
-    API server and the two peers), WEB_CONCURRENCY (workers, default 2 per
-    core as deploy/serve), BENCH_PG (the database URL, recreated), BENCH_REDIS
-    (the Redis URL with its own db number, flushed), BENCH_MINT_RATE (single-use
-    codes and tokens minted per second of load, 4000).
+    API server and the two peers), WEB_CONCURRENCY and WEB_THREADS (workers,
+    and threads each: deploy/serve's defaults, one per core and 2), BENCH_PG
+    (the database URL, recreated), BENCH_REDIS (the Redis URL with its own db
+    number, flushed), BENCH_MINT_RATE (single-use codes and tokens minted per
+    second of load, 4000).
     """
 
     duration: str
@@ -59,6 +60,7 @@ class Config:
     threads: int
     port: int
     workers: int
+    web_threads: int
     database_url: str
     redis_url: str
     mint_rate: int
@@ -73,7 +75,8 @@ class Config:
             connections=int(get("BENCH_CONNECTIONS", "32")),
             threads=2,
             port=int(get("BENCH_PORT", "8765")),
-            workers=int(get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1)),
+            workers=int(get("WEB_CONCURRENCY") or os.cpu_count() or 1),
+            web_threads=int(get("WEB_THREADS") or 2),
             database_url=get(
                 "BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_authserver"
             ),
@@ -108,6 +111,7 @@ def app_env(config: Config, port: int, **extra: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "BIND": "127.0.0.1:%d" % port,
         "WEB_CONCURRENCY": str(config.workers),
+        "WEB_THREADS": str(config.web_threads),
         **extra,
     }
 
@@ -201,13 +205,29 @@ class Server:
         self.log.close()
 
 
-def serve(name: str, env: dict[str, str]) -> Server:
-    """Start ``deploy/serve`` with ``env`` and return it once /healthz answers
-    200; on failure stop it and raise RuntimeError with its log."""
+def gunicorn_argv(env: dict[str, str]) -> list[str]:
+    """gunicorn's sync workers, 2 x cores + 1 as its documentation advises:
+    what deploy/serve's granian is measured against."""
+    return [
+        str(PYTHON.parent / "gunicorn"),
+        "--bind",
+        env["BIND"],
+        "--workers",
+        str(2 * (os.cpu_count() or 1) + 1),
+        "--worker-class",
+        "sync",
+        "authserver.wsgi:application",
+    ]
+
+
+def serve(name: str, env: dict[str, str], argv: list[str] | None = None) -> Server:
+    """Start ``deploy/serve`` (or ``argv``) with ``env`` and return it once
+    /healthz answers 200; on failure stop it and raise RuntimeError with its
+    log."""
     port = int(env["BIND"].rsplit(":", 1)[1])
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [str(ROOT / "deploy" / "serve")],
+        argv or [str(ROOT / "deploy" / "serve")],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
