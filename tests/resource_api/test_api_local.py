@@ -224,3 +224,17 @@ def test_docs_page_uses_only_our_static_files():
     html = response.content.decode()
     assert "swagger" in html.lower()
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_me_answers_exactly_the_fields_its_serializer_declares(api, token):
+    from resource_api.serializers import MeSerializer
+
+    body = api.get("/api/v1/me", **bearer(token)).json()
+    assert set(body) == set(MeSerializer().fields)
+    assert all(isinstance(value, str) for value in body.values())
+
+
+def test_the_api_answers_json_whatever_accept_asks(api, token):
+    response = api.get("/api/v1/me", HTTP_ACCEPT="text/html", **bearer(token))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
