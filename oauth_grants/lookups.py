@@ -40,7 +40,7 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
-from oauth_grants.sql import Columns
+from oauth_grants.sql import Columns, for_vendor
 
 
 @dataclass(frozen=True)
@@ -168,16 +168,6 @@ class _Statements:
         )
 
 
-_statements: dict[str, _Statements] = {}
-
-
-def _for_connection() -> _Statements:
-    statements = _statements.get(connection.vendor)
-    if statements is None:
-        statements = _statements[connection.vendor] = _Statements()
-    return statements
-
-
 def _now() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
@@ -188,7 +178,7 @@ def live_token_by_digest(digest: str) -> LiveToken | None:
     Live: not revoked, not expired, its client enabled, its user (if any)
     active; the same rule as the ORM filter it replaces.
     """
-    statements = _for_connection()
+    statements = for_vendor(_Statements)
     with connection.cursor() as cursor:
         cursor.execute(statements.live_token_sql, [True, digest, _now()])
         row = cursor.fetchone()
@@ -203,7 +193,7 @@ def caller_and_live_token(
     One query. The client is only loaded, not authenticated: the caller must
     check its secret before it uses the token.
     """
-    statements = _for_connection()
+    statements = for_vendor(_Statements)
     with connection.cursor() as cursor:
         cursor.execute(
             statements.caller_and_token_sql,
@@ -304,19 +294,9 @@ class _ClientStatements:
         return client
 
 
-_client_statements: dict[str, _ClientStatements] = {}
-
-
-def _clients() -> _ClientStatements:
-    statements = _client_statements.get(connection.vendor)
-    if statements is None:
-        statements = _client_statements[connection.vendor] = _ClientStatements()
-    return statements
-
-
 def client_by_id(client_id: str) -> Client | None:
     """The enabled client with this id and its allowed scope names. One query."""
-    statements = _clients()
+    statements = for_vendor(_ClientStatements)
     with connection.cursor() as cursor:
         cursor.execute(statements.client_sql, [client_id, True])
         rows = cursor.fetchall()
@@ -329,7 +309,7 @@ def client_with_grant(
     """The enabled client, its scope names, and its code or refresh token
     with this digest (its user joined), locked for the rest of the
     transaction. One query; None when the client has no such grant."""
-    statements = _clients()
+    statements = for_vendor(_ClientStatements)
     grant_columns, sql, grant_converters = statements.grants[model]
     with connection.cursor() as cursor:
         cursor.execute(sql, [digest, client_id, True])

@@ -12,10 +12,13 @@ become model instances through ``Model.from_db``, as a queryset's would.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
+
+T = TypeVar("T")
 
 
 class Columns:
@@ -100,7 +103,17 @@ class _InsertStatement:
             self.sql += " RETURNING %s" % quote(meta.pk.column)
 
 
-_inserts: dict[tuple[str, type[Model]], _InsertStatement] = {}
+_built: dict[tuple[str, Any], Any] = {}
+
+
+def for_vendor(build: Callable[..., T], *args: Any) -> T:
+    """``build(*args)`` for the current database vendor: made on first use,
+    then kept (statement text depends only on the models and the vendor)."""
+    key = (connection.vendor, build, *args)
+    built = _built.get(key)
+    if built is None:
+        built = _built[key] = build(*args)
+    return built
 
 
 def insert_row(model: type[Model], **values: Any) -> Any:
@@ -113,10 +126,7 @@ def insert_row(model: type[Model], **values: Any) -> Any:
     signals are not sent: nothing in this project listens to them for the
     models inserted this way (tests/oauth_grants/test_lookups.py checks).
     """
-    key = (connection.vendor, model)
-    statement = _inserts.get(key)
-    if statement is None:
-        statement = _inserts[key] = _InsertStatement(model)
+    statement = for_vendor(_InsertStatement, model)
     instance = model(**values)
     params = [
         field.get_db_prep_save(field.pre_save(instance, True), connection)
