@@ -6,7 +6,8 @@
    ANALYZE, no server restart) and A again (table truncated back to the same
    1,000 rows). B is compared with the mean of the two A runs, and the
    verdict is void if those differ by more than 20%. Each phase: a 5 s
-   warm-up, then wrk -t2 -c32 -d10s walking 1,000 distinct live tokens, so
+   warm-up, then three runs of wrk -t2 -c32 -d10s (the one with the median
+   p99 is reported) walking 1,000 distinct live tokens, so
    the lookups touch many index pages: in A every row, in B 1,000 spread
    over the whole table. The index lookup is also timed alone (prepared,
    from this process), free of HTTP queueing.
@@ -48,6 +49,7 @@ NAME = "bench_scale"
 PG = "postgres://postgres@127.0.0.1:5432/" + NAME
 REDIS_DB = "8"
 WALK = 1000  # distinct tokens each wrk run cycles through
+RUNS = 3  # measured runs per phase; the median p99's run is reported
 BIG = 1_000_000
 
 
@@ -133,7 +135,14 @@ def measure(auth: str, values: list[str]) -> dict[str, float]:
     script = db.wrk_script(auth, values)
     url = "http://127.0.0.1:%d/oauth/introspect" % PORT
     db.wrk(url, script, "5s")  # warm-up, discarded
-    return db.wrk(url, script, "10s")
+    # One 10 s p99 here moves by 2x from run to run, more than the 20% being
+    # judged: the phase reports the run with the median p99 of RUNS.
+    runs = sorted(
+        (db.wrk(url, script, "10s") for _ in range(RUNS)), key=lambda r: r["p99_ms"]
+    )
+    median = dict(runs[len(runs) // 2])
+    median["p99_runs_ms"] = [run["p99_ms"] for run in runs]
+    return median
 
 
 def phase(conn: Any, auth: str, values: list[str]) -> dict[str, Any]:
@@ -273,7 +282,8 @@ def main() -> int:
         "machine": "%s, %d cores, Python %s"
         % (platform.machine(), os.cpu_count(), platform.python_version()),
         "server": "deploy/serve (granian), production settings, PostgreSQL, Redis",
-        "wrk": "-t2 -c32 -d10s after a 5 s warm-up, %d distinct live tokens" % WALK,
+        "wrk": "-t2 -c32 -d10s x %d (median p99) after a 5 s warm-up, %d distinct live "
+        "tokens" % (RUNS, WALK),
         "notes": "one server for A, B, A again (not restarted); lookup_*_us: "
         "the token_checksum index lookup alone, prepared, from the bench process",
         "introspection": phases,
