@@ -22,7 +22,7 @@ bench_scale and Redis db 8.
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import json
 import os
 import platform
@@ -34,20 +34,18 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import redis
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scale_lib as db  # noqa: E402
-
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-NAME = "bench_scale"
-PG = "postgres://postgres@127.0.0.1:5432/" + NAME
-REDIS_DB = "8"
+if sys.path[0] != str(ROOT):
+    sys.path.insert(0, str(ROOT))
+
+from bench import scale_lib as db  # noqa: E402
+from bench import stack  # noqa: E402
+from bench.peers import basic  # noqa: E402
+
 WALK = 1000  # distinct tokens each wrk run cycles through
 RUNS = 3  # measured runs per phase; the median p99's run is reported
 BIG = 1_000_000
@@ -60,44 +58,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-PORT = free_port()
-
-
-def env() -> dict[str, str]:
-    """Production settings (as bench/bench.py), with this run's DB, Redis, port."""
-    return {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SECRET_KEY": "bench-only-secret-key",
-        "AUTHSERVER_ISSUER": "http://127.0.0.1:%d" % PORT,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE": "0",
-        "DATABASE_URL": PG,
-        "REDIS_URL": "redis://127.0.0.1:6379/" + REDIS_DB,
-        "AUTHSERVER_RATE_LIMIT_PER_ADDRESS": "1000000000",
-        "AUTHSERVER_RATE_LIMIT_PER_CLIENT": "1000000000",
-        "ACCESS_LOG_LEVEL": "WARNING",
-        "LOG_LEVEL": "WARNING",
-        "BIND": "127.0.0.1:%d" % PORT,
-    }
+_BASE = stack.Config.from_env()
+# bench.py's configuration, on a database, Redis db and port of this run's own.
+CONFIG = dataclasses.replace(
+    _BASE,
+    port=free_port(),
+    database_url=_BASE.peer_database_url("bench_scale"),
+    redis_url="redis://127.0.0.1:6379/8",
+)
+PORT = CONFIG.port
+PG = CONFIG.database_url
+ENV = stack.app_env(CONFIG, PORT)
 
 
 def manage(*args: str) -> str:
-    """``manage.py args`` under env(); its stdout. Raises if it fails."""
-    return subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
-        cwd=ROOT,
-        env=env(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    """``manage.py args`` under ENV; its stdout. Raises if it fails."""
+    return stack.run_python(["manage.py", *args], ENV)
 
 
 def seed() -> dict[str, Any]:
     """A fresh, migrated bench_scale; Redis db 8 flushed; clients and a user."""
-    for statement in ("DROP DATABASE IF EXISTS " + NAME, "CREATE DATABASE " + NAME):
-        subprocess.run(["psql", ADMIN, "-qc", statement], check=True)
-    redis.Redis(host="127.0.0.1", db=int(REDIS_DB)).flushdb()
+    stack.reset_database(PG)
+    stack.reset_cache(CONFIG.redis_url)
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput", "-v0")
     manage("create_scope", "profile", "--description", "Your profile")
@@ -151,38 +133,6 @@ def phase(conn: Any, auth: str, values: list[str]) -> dict[str, Any]:
     return {**rows, **db.lookup_us(conn, values), **measure(auth, values)}
 
 
-def wait_ready(server: subprocess.Popen[bytes]) -> None:
-    """Returns once /healthz answers 200; raises if the server died or hung."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("deploy/serve exited with %s" % server.returncode)
-        try:
-            url = "http://127.0.0.1:%d/healthz" % PORT
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("server not ready after 30 s")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """The server and its workers (its own process group) are gone on return."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=25)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, 9)
-            server.wait()
-    try:  # a worker that outlived its master: same group, started here
-        os.killpg(server.pid, 9)
-    except ProcessLookupError:
-        pass
-
-
 def cleartokens() -> dict[str, float]:
     """Runs ``manage.py cleartokens --quiet``: wall seconds and that child's
     peak RSS in MB, from wait4 (not RUSAGE_CHILDREN, which the server and
@@ -190,8 +140,8 @@ def cleartokens() -> dict[str, float]:
     with tempfile.TemporaryFile() as err:
         started = time.monotonic()
         proc = subprocess.Popen(
-            [str(BIN / "python"), "manage.py", "cleartokens", "--quiet"],
-            cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=err,
+            [str(stack.PYTHON), "manage.py", "cleartokens", "--quiet"],
+            cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=err,
         )  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.monotonic() - started
@@ -230,9 +180,7 @@ def sweep(conn: Any, n: int, first: int, setup: dict[str, Any]) -> dict[str, Any
 
 def main() -> int:
     setup = seed()
-    auth = "Basic " + base64.b64encode(
-        ("%s:%s" % (setup["rs"]["client_id"], setup["rs"]["client_secret"])).encode()
-    ).decode("ascii")
+    auth = basic(setup["rs"]["client_id"], setup["rs"]["client_secret"])
     small = ["scale-%d" % i for i in range(1, WALK + 1)]
     spread = ["scale-%d" % i for i in random.Random(1).sample(range(1, BIG + 1), WALK)]
     phases: dict[str, dict[str, Any]] = {}
@@ -240,12 +188,8 @@ def main() -> int:
     with db.connect(PG) as conn:
         db.insert_access(conn, prefix="scale-", first=1, last=WALK, **live)
         db.vacuum(conn)
-        server = subprocess.Popen(
-            ["deploy/serve"], cwd=ROOT, env=env(), start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_ready(server)
+        with ExitStack() as cleanup:  # the server stops before cleartokens runs
+            stack.keep(cleanup, lambda: stack.serve("authserver", ENV))
             phases["A"] = phase(conn, auth, small)
             started = time.monotonic()
             db.insert_access(conn, prefix="scale-", first=WALK + 1, last=BIG, **live)
@@ -256,8 +200,6 @@ def main() -> int:
             db.insert_access(conn, prefix="scale-", first=1, last=WALK, **live)
             db.vacuum(conn)
             phases["A again"] = phase(conn, auth, small)
-        finally:
-            stop(server)
         sweeps = {"empty": {"expired_access": 0, **cleartokens()}}
         sweeps["100k"] = sweep(conn, BIG // 10, 10_000_001, setup)
         sweeps["1M"] = sweep(conn, BIG, 20_000_001, setup)
