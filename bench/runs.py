@@ -19,7 +19,7 @@ from typing import Any
 
 from bench import stack, wrk
 from bench.measure import Bench
-from bench.peers import basic, node_oidc
+from bench.peers import Peer, basic, node_oidc
 from bench.peers.stock_dot import peer as stock_dot
 
 FORM = "application/x-www-form-urlencoded"
@@ -27,7 +27,6 @@ STOCK_DOT_APP = "bench.peers.stock_dot.wsgi:application"
 
 
 # What both peers' ``start`` return: URLs, Basic headers, a live token.
-PeerLike = node_oidc.Peer | stock_dot.Peer
 
 
 def post(base_url: str, path: str, authorization: str, body: str) -> wrk.Request:
@@ -159,7 +158,7 @@ def run_remote(
     return argv
 
 
-def run_peer(bench: Bench, prefix: str, peer: PeerLike, settle: bool) -> None:
+def run_peer(bench: Bench, prefix: str, peer: Peer, settle: bool) -> None:
     """The peers' client_credentials and introspection."""
     bench.measure(
         prefix + "_client_credentials",
@@ -185,7 +184,7 @@ def run_peers(bench: Bench, cleanup: ExitStack, ours: list[str]) -> None:
     """
     port = bench.config.port
     dot_port = port + 3
-    starters: list[tuple[str, Callable[[], PeerLike], bool]] = [
+    starters: list[tuple[str, Callable[[], Peer], bool]] = [
         ("node", lambda: node_oidc.start(port + 2), False),
         (
             "dot",

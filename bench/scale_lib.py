@@ -1,5 +1,5 @@
 """bench/scale.py's parts: token rows made inside PostgreSQL, a million at a
-time; the token lookup timed alone; wrk walking many tokens.
+time; the token lookup timed alone.
 
 Every row is shaped like one the app writes (oauth_grants/models.py): ``token``
 empty, ``token_checksum`` the SHA-256 hex digest of the bearer value, every
@@ -10,11 +10,6 @@ can name any row's value without storing it.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import re
-import subprocess
-import tempfile
 import time
 
 import psycopg
@@ -137,56 +132,4 @@ def lookup_us(conn: psycopg.Connection, values: list[str]) -> dict[str, float]:
     return {
         "lookup_mean_us": round(sum(times) / len(times) / 1000, 1),
         "lookup_p99_us": round(times[len(times) * 99 // 100] / 1000, 1),
-    }
-
-
-def wrk_script(auth: str, values: list[str]) -> str:
-    """A wrk Lua script POSTing ``token=<value>``, cycling through ``values``.
-
-    Each of wrk's threads starts at a different place in the list.
-    """
-    bodies = ",\n".join(json.dumps("token=" + value) for value in values)
-    return (
-        'wrk.method = "POST"\n'
-        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-        'wrk.headers["Authorization"] = %s\n'
-        "local bodies = {%s}\n"
-        "local threads = 0\n"
-        "function setup(thread)\n"
-        "  thread:set('start', threads * 397); threads = threads + 1\n"
-        "end\n"
-        "function init(args) i = start or 0 end\n"
-        "function request()\n"
-        "  i = i %% #bodies + 1\n"
-        "  return wrk.format(nil, nil, nil, bodies[i])\n"
-        "end\n"
-    ) % (json.dumps(auth), bodies)
-
-
-def wrk(url: str, script: str, duration: str) -> dict[str, float]:
-    """One wrk -t2 -c32 run of ``script``: req/s, p50 and p99 (ms), non-2xx."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        command = "wrk -t2 -c32 -d%s --latency -s %s %s" % (duration, handle.name, url)
-        out = subprocess.run(
-            command.split(), capture_output=True, text=True, check=True
-        ).stdout
-    finally:
-        os.unlink(handle.name)
-
-    def ms(label: str) -> float:
-        match = re.search(r"%s\s+([\d.]+)(us|ms|s)\b" % label, out)
-        assert match, out
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    assert rps, out
-    return {
-        "rps": float(rps.group(1)),
-        "p50_ms": ms("50%"),
-        "p99_ms": ms("99%"),
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
     }
