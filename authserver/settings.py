@@ -64,9 +64,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "oauth_grants.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The person's language: Accept-Language, then (for the pages of an
+    # authorization request) its OpenID ui_locales.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oauth_grants.authorization_context.UiLocalesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -159,7 +163,16 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/account/apps/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages the public pages are translated into (oauth_grants/locale,
+# locale/ for the project's own templates).
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -236,6 +249,8 @@ AUTHSERVER = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": env_int("AUTHSERVER_LOGIN_MAX_FAILURES", 5),
     "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int("AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 20),
     "LOGIN_LOCKOUT_SECONDS": env_int("AUTHSERVER_LOGIN_LOCKOUT_S", 900),
+    # The product's name on the sign-in, consent, account and error pages.
+    "SITE_NAME": env_str("AUTHSERVER_SITE_NAME", "authserver") or "authserver",
 }
 
 # --- The resource API (resource_api/conf.py documents each key) -----------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -45,6 +46,12 @@ class ClientAdminForm(forms.ModelForm):
         help_text=_("Refresh tokens are governed by 'issue refresh tokens'."),
     )
     homepage_url = forms.URLField(required=False, assume_scheme="https")
+    privacy_policy_uri = forms.URLField(
+        required=False, assume_scheme="https", max_length=500
+    )
+    terms_of_service_uri = forms.URLField(
+        required=False, assume_scheme="https", max_length=500
+    )
     redirect_uris = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
@@ -66,6 +73,8 @@ class ClientAdminForm(forms.ModelForm):
             "refresh_token_lifetime",
             "enabled",
             "is_resource_server",
+            "privacy_policy_uri",
+            "terms_of_service_uri",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -229,6 +238,41 @@ class ClientAdmin(admin.ModelAdmin):
             client_delete(client=client, actor=request.user)
 
 
+class ScopeAdminForm(forms.ModelForm):
+    """The description, and one field per other language (LANGUAGES) for its
+    translation, kept in Scope.translations."""
+
+    class Meta:
+        model = Scope
+        fields = ["name", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.translations or {}
+        for code, language in translated_languages():
+            self.fields["description_" + code] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": language},
+                max_length=255,
+                required=False,
+                initial=stored.get(code, ""),
+                help_text=_("Empty: the description above is shown."),
+            )
+
+    def save(self, commit: bool = True) -> Scope:
+        self.instance.translations = {
+            code: text
+            for code, _language in translated_languages()
+            if (text := self.cleaned_data.get("description_" + code, "").strip())
+        }
+        return super().save(commit)
+
+
+def translated_languages() -> list[tuple[str, str]]:
+    """LANGUAGES except the default language (the description itself)."""
+    default = settings.LANGUAGE_CODE.split("-")[0]
+    return [(code, name) for code, name in settings.LANGUAGES if code != default]
+
+
 class ScopeClientInline(admin.TabularInline):
     model = ClientScope
     extra = 1
@@ -239,6 +283,7 @@ class ScopeClientInline(admin.TabularInline):
 
 @admin.register(Scope)
 class ScopeAdmin(admin.ModelAdmin):
+    form = ScopeAdminForm
     list_display = ("name", "description", "covers")
     search_fields = ("name", "description")
     inlines = [ScopeClientInline]

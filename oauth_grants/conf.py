@@ -22,6 +22,8 @@ RATE_LIMIT_REDIS_URL ("")
     empty: through the Django cache.
 LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_MAX_FAILURES_PER_ADDRESS (20),
 LOGIN_LOCKOUT_SECONDS (900)
+SITE_NAME ("authserver")
+    The product's name on the sign-in, consent, account and error pages.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 900,
+    "SITE_NAME": "authserver",
 }
 
 

@@ -35,7 +35,11 @@ from oauth2_provider.models import (
     AbstractRefreshToken,
 )
 
-from oauth_grants.redirect_uris import parse_redirect_uris, validate_redirect_uri
+from oauth_grants.redirect_uris import (
+    parse_redirect_uris,
+    validate_policy_uri,
+    validate_redirect_uri,
+)
 
 # RFC 6749 §3.3 scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): printable ASCII
 # without space, double quote or backslash.
@@ -60,6 +64,9 @@ class Scope(models.Model):
         max_length=255, help_text=_("What the consent page tells the person.")
     )
     created = models.DateTimeField(auto_now_add=True)
+    # {"de": "...", "fr": "..."}: the description in other languages; a
+    # language without an entry gets ``description``.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -104,6 +111,20 @@ class Client(AbstractApplication):
     is_resource_server = models.BooleanField(
         default=False,
         help_text=_("May call the introspection endpoint (RFC 7662)."),
+    )
+    privacy_policy_uri = models.URLField(
+        blank=True,
+        default="",
+        max_length=500,
+        validators=[validate_policy_uri],
+        help_text=_("Linked from the consent page. https (http only on loopback)."),
+    )
+    terms_of_service_uri = models.URLField(
+        blank=True,
+        default="",
+        max_length=500,
+        validators=[validate_policy_uri],
+        help_text=_("Linked from the consent page. https (http only on loopback)."),
     )
 
     class Meta:
@@ -314,6 +335,11 @@ class Consent(models.Model):
         Client, on_delete=models.CASCADE, related_name="consents"
     )
     scope = models.TextField(help_text=_("Approved scopes, space separated."))
+    declined_scope = models.TextField(
+        blank=True,
+        default="",
+        help_text=_("Scopes the person unticked, space separated: offered unticked."),
+    )
     granted_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -331,6 +357,10 @@ class Consent(models.Model):
     @property
     def scopes(self) -> list[str]:
         return self.scope.split()
+
+    @property
+    def declined_scopes(self) -> list[str]:
+        return self.declined_scope.split()
 
 
 class AuditEvent(models.Model):

@@ -61,6 +61,31 @@ def validate_redirect_uri(uri: str) -> None:
             )
 
 
+def validate_policy_uri(uri: str) -> None:
+    """A link shown to the person (privacy policy, terms): https, or http on loopback.
+
+    The consent page shows it as a link, so only a web address the person can
+    open safely is accepted: never javascript:, data: or a plain-http page
+    another network could rewrite.
+    """
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValidationError(_("%(uri)s is not a valid URI.") % {"uri": uri}) from exc
+    scheme = parts.scheme.lower()
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if host.startswith("["):
+        host = host.split("]")[0] + "]"
+    else:
+        host = host.rsplit(":", 1)[0]
+    if not parts.hostname or "@" in parts.netloc:
+        raise ValidationError(_("The address must be absolute, with a host."))
+    if scheme == "https" or (scheme == "http" and host in LOOPBACK_HOSTS):
+        return
+    raise ValidationError(_("Use an https address (http only on 127.0.0.1 or [::1])."))
+
+
 def parse_redirect_uris(text: str) -> list[str]:
     """Split a whitespace-separated list of redirect URIs, dropping duplicates."""
     seen: list[str] = []

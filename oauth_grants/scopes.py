@@ -1,17 +1,50 @@
-"""DOT's scopes backend over the Scope table: scopes are data, not settings."""
+"""Scopes are data, not settings: DOT's scopes backend, and their descriptions.
+
+``scope_descriptions`` is the one source of the sentence a person reads for a
+scope: the consent page, the account pages and the API docs all call it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.utils import translation
 from oauth2_provider.scopes import BaseScopes
 
 from oauth_grants.models import Scope
 
 
+def scope_descriptions(
+    *, names: Iterable[str] | None = None, language: str | None = None
+) -> dict[str, str]:
+    """Each scope's description in ``language`` (default: the active one).
+
+    A scope without a translation for that language (or its base language:
+    ``de`` for ``de-at``) gets its default description; a name that is not a
+    Scope row is described by its name. ``names=None`` describes every scope.
+    """
+    language = (language or translation.get_language() or "").lower()
+    candidates = [language, language.split("-")[0]]
+    rows = Scope.objects.all()
+    if names is not None:
+        names = list(names)
+        rows = rows.filter(name__in=names)
+    found: dict[str, str] = {}
+    for name, description, translations in rows.values_list(
+        "name", "description", "translations"
+    ):
+        localized = translations if isinstance(translations, dict) else {}
+        text = next((localized[c] for c in candidates if localized.get(c)), None)
+        found[name] = text or description
+    if names is None:
+        return found
+    return {name: found.get(name, name) for name in names}
+
+
 class DatabaseScopes(BaseScopes):
     def get_all_scopes(self) -> dict[str, str]:
-        return dict(Scope.objects.values_list("name", "description"))
+        return scope_descriptions()
 
     def get_available_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any

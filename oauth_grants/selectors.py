@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from oauth_grants.lookups import (
@@ -104,3 +107,44 @@ def dashboard_stats(*, days: int = 14) -> dict[str, object]:
             ).select_related("client", "user")[:10]
         ),
     }
+
+
+def authorized_apps_for_user(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
+    """The person's consents, each with its scopes described and when last used.
+
+    "Last used" is the later of the last remembered-consent sign-in and the
+    last token issued to that app for that person (a refresh counts): when
+    the person's authorization last did something. None: never since granted.
+    """
+    from django.db.models import Max, OuterRef, Subquery
+
+    from oauth_grants.models import Consent
+    from oauth_grants.scopes import scope_descriptions
+
+    latest_token = (
+        AccessToken.objects.filter(
+            user=OuterRef("user"), application=OuterRef("client")
+        )
+        .values("user")
+        .annotate(latest=Max("created"))
+        .values("latest")
+    )
+    consents = list(
+        Consent.objects.filter(user=user)
+        .select_related("client")
+        .annotate(last_token=Subquery(latest_token))
+    )
+    descriptions = scope_descriptions(
+        names={name for consent in consents for name in consent.scopes}
+    )
+    apps = []
+    for consent in consents:
+        moments = [t for t in (consent.last_used_at, consent.last_token) if t]
+        apps.append(
+            {
+                "consent": consent,
+                "scopes": [(name, descriptions[name]) for name in consent.scopes],
+                "last_used": max(moments) if moments else None,
+            }
+        )
+    return apps

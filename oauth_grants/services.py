@@ -232,18 +232,36 @@ def tokens_revoke(
 
 
 def consent_record(
-    *, user: AbstractBaseUser, client: Client, scopes: Iterable[str]
+    *,
+    user: AbstractBaseUser,
+    client: Client,
+    scopes: Iterable[str],
+    declined: Iterable[str] = (),
 ) -> Consent:
-    """Remember what ``user`` approved for ``client``, added to earlier approvals."""
+    """Remember what ``user`` approved for ``client``, added to earlier approvals.
+
+    ``declined`` (the scopes the person unticked) is remembered too, so the
+    consent page offers them unticked next time; a scope approved later is
+    no longer declined.
+    """
+    approved, declined = set(scopes), set(declined)
     with transaction.atomic():
         consent, created = Consent.objects.select_for_update().get_or_create(
-            user=user, client=client, defaults={"scope": " ".join(sorted(set(scopes)))}
+            user=user,
+            client=client,
+            defaults={
+                "scope": " ".join(sorted(approved)),
+                "declined_scope": " ".join(sorted(declined - approved)),
+            },
         )
         if not created:
-            merged = sorted(set(consent.scopes) | set(scopes))
-            consent.scope = " ".join(merged)
+            merged = set(consent.scopes) | approved
+            consent.scope = " ".join(sorted(merged))
+            consent.declined_scope = " ".join(
+                sorted((set(consent.declined_scopes) | declined) - merged)
+            )
             consent.granted_at = timezone.now()
-            consent.save(update_fields=["scope", "granted_at"])
+            consent.save(update_fields=["scope", "declined_scope", "granted_at"])
     return consent
 
 
@@ -293,6 +311,8 @@ def client_create(
     is_resource_server: bool = False,
     homepage_url: str = "",
     actor: AbstractBaseUser | None = None,
+    privacy_policy_uri: str = "",
+    terms_of_service_uri: str = "",
 ) -> tuple[Client, str | None]:
     """Register a client; return it with its secret in clear (confidential only).
 
@@ -310,6 +330,8 @@ def client_create(
             refresh_token_lifetime=refresh_token_lifetime,
             is_resource_server=is_resource_server,
             homepage_url=homepage_url,
+            privacy_policy_uri=privacy_policy_uri,
+            terms_of_service_uri=terms_of_service_uri,
         )
         secret: str | None = None
         if client_type == Client.CLIENT_CONFIDENTIAL:

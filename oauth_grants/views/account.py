@@ -1,4 +1,8 @@
-"""/account/apps/: the apps a person has authorized, and "Revoke access"."""
+"""/account/apps/: the apps a person has authorized, and "Revoke access".
+
+Revoking asks first: the list links to a confirmation page (a plain GET,
+no JavaScript), whose form POSTs the revocation with its CSRF token.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,36 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from oauth_grants.models import Consent, Scope
+from oauth_grants.models import Consent
+from oauth_grants.scopes import scope_descriptions
+from oauth_grants.selectors import authorized_apps_for_user
 from oauth_grants.services import consent_revoke
 
 
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
-    consents = list(Consent.objects.filter(user=request.user).select_related("client"))
-    descriptions = dict(Scope.objects.values_list("name", "description"))
-    apps = [
-        {
-            "consent": consent,
-            "scopes": [(name, descriptions.get(name, name)) for name in consent.scopes],
-        }
-        for consent in consents
-    ]
+    apps = authorized_apps_for_user(user=request.user)
     return render(request, "oauth_grants/account_apps.html", {"apps": apps})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
-    """Revoke the consent and every token of that app for this person."""
-    consent = get_object_or_404(Consent, pk=consent_id, user=request.user)
+    """GET: what revoking will do, and a button; POST: revoke the consent and
+    every token of that app for this person."""
+    consent = get_object_or_404(
+        Consent.objects.select_related("client"), pk=consent_id, user=request.user
+    )
+    if request.method == "GET":
+        descriptions = scope_descriptions(names=consent.scopes)
+        return render(
+            request,
+            "oauth_grants/account_revoke_confirm.html",
+            {"consent": consent, "scopes": list(descriptions.values())},
+        )
     name = consent.client.name
     consent_revoke(
         consent=consent,

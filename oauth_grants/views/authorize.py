@@ -17,23 +17,27 @@ import re
 import secrets
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
+from oauth_grants.authorization_context import PENDING_KEY
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
-from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
+from oauth_grants.models import AuditEvent, Client, ClientScope
+from oauth_grants.scopes import scope_descriptions
 from oauth_grants.services import audit_record, consent_record
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,6 @@ log = logging.getLogger(__name__)
 # RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(verifier)) is 43 characters; the
 # grammar allows 43 to 128 unreserved characters. We take S256 only.
 PKCE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
-PENDING_KEY = "oauth_pending"
 PENDING_MAX = 8
 PENDING_TTL_SECONDS = 600
 MAX_STATE_LENGTH = 1024
@@ -58,14 +61,38 @@ CARRIED = (
 )
 
 
+# What each error means to the person, in their language; the description
+# (oauthlib's is in English) follows as the detail.
+ERROR_EXPLANATIONS = {
+    "invalid_request": gettext_lazy(
+        "The application sent an incomplete or malformed request."
+    ),
+    "invalid_client": gettext_lazy("The application is not registered here."),
+    "unauthorized_client": gettext_lazy(
+        "The application may not ask for access this way."
+    ),
+    "invalid_scope": gettext_lazy(
+        "The application asked for permissions it may not have."
+    ),
+    "unsupported_response_type": gettext_lazy(
+        "The application asked for a kind of answer this server does not give."
+    ),
+    "login_required": gettext_lazy("You are not signed in any more."),
+    "access_denied": gettext_lazy("Access was not granted."),
+}
+
+
 def error_page(
     request: HttpRequest, error: str, description: str, status: int = 400
 ) -> HttpResponse:
     """Shown to the person when redirecting to the client would be unsafe."""
+    explanation = ERROR_EXPLANATIONS.get(
+        error, _("The application sent an invalid authorization request.")
+    )
     return render(
         request,
         "oauth_grants/error.html",
-        {"error": error, "description": description},
+        {"error": error, "description": description, "explanation": explanation},
         status=status,
     )
 
@@ -119,14 +146,14 @@ class AuthorizeView(View):
         prompt = set((request.GET.get("prompt") or "").split())
         if "none" in prompt and len(prompt) > 1:
             return error_redirect(
-                redirect_uri, "invalid_request", _("prompt=none stands alone."), state
+                redirect_uri, "invalid_request", "prompt=none stands alone.", state
             )
         if not request.user.is_authenticated:
             if "none" in prompt:
                 return error_redirect(
                     redirect_uri,
                     "login_required",
-                    _("The user is not signed in."),
+                    "The user is not signed in.",
                     state,
                 )
             return redirect_to_login(request.get_full_path())
@@ -146,35 +173,39 @@ class AuthorizeView(View):
             return error_redirect(
                 redirect_uri,
                 "consent_required",
-                _("The user has not approved this."),
+                "The user has not approved this.",
                 state,
             )
         return self._render_consent(
-            request, client, scopes, pending_id, new=new if consent else []
+            request,
+            client,
+            scopes,
+            pending_id,
+            new=new if consent else [],
+            declined=consent.declined_scopes if consent else [],
         )
 
     def _extra_checks(
         self, request: HttpRequest, credentials: dict[str, Any]
     ) -> str | None:
-        """What oauthlib lets through but this server refuses (invalid_request)."""
+        """What oauthlib lets through but this server refuses (invalid_request).
+
+        The description goes to the client's developer, in English: RFC 6749
+        §4.1.2.1 allows only printable ASCII in error_description.
+        """
         method = credentials.get("code_challenge_method")
         challenge = credentials.get("code_challenge") or ""
         if method != "S256":
-            return _("PKCE code_challenge_method must be S256.")
+            return "PKCE code_challenge_method must be S256."
         if not PKCE_CHALLENGE_RE.match(challenge):
-            return _("code_challenge must be 43 to 128 base64url characters.")
+            return "code_challenge must be 43 to 128 base64url characters."
         for name, limit in (("state", MAX_STATE_LENGTH), ("nonce", MAX_NONCE_LENGTH)):
             value = request.GET.get(name)
             if value is None:
                 continue
             # RFC 6749 Appendix A.5 / OIDC: printable ASCII (VSCHAR), bounded.
             if len(value) > limit or not VSCHAR_RE.match(value):
-                return _(
-                    "%(name)s must be 1 to %(limit)d printable ASCII characters."
-                ) % {
-                    "name": name,
-                    "limit": limit,
-                }
+                return "%s must be 1 to %d printable ASCII characters." % (name, limit)
         return None
 
     def _park(
@@ -200,6 +231,7 @@ class AuthorizeView(View):
             "credentials": {k: credentials.get(k) for k in CARRIED},
             "created": now,
             "user": request.user.pk,
+            "ui_locales": (request.GET.get("ui_locales") or "")[:200],
         }
         request.session[PENDING_KEY] = pending
         return pending_id
@@ -211,10 +243,9 @@ class AuthorizeView(View):
         scopes: list[str],
         pending_id: str,
         new: list[str],
+        declined: list[str],
     ) -> HttpResponse:
-        descriptions = dict(
-            Scope.objects.filter(name__in=scopes).values_list("name", "description")
-        )
+        descriptions = scope_descriptions(names=scopes)
         required = set(
             ClientScope.objects.filter(
                 client=client, required=True, scope__name__in=scopes
@@ -223,18 +254,24 @@ class AuthorizeView(View):
         items = [
             {
                 "name": name,
-                "description": descriptions.get(name, name),
+                "description": descriptions[name],
                 "required": name in required,
-                "new": name in new,
+                "new": name in new and name not in declined,
+                # The person unticked it last time: offered again, unticked.
+                "checked": name in required or name not in declined,
             }
             for name in scopes
         ]
         pending = request.session[PENDING_KEY][pending_id]
+        # "Use another account": sign out, then sign in and come back to the
+        # same authorization request (it is validated again from its URL).
+        switch_next = "%s?%s" % (reverse("login"), urlencode({"next": pending["uri"]}))
         context = {
             "client": client,
             "scopes": items,
             "pending_id": pending_id,
             "redirect_host": urlsplit(pending["credentials"]["redirect_uri"]).netloc,
+            "switch_account_next": switch_next,
         }
         return render(request, self.template_name, context)
 
@@ -280,7 +317,7 @@ class AuthorizeView(View):
                 remote_addr=_client_ip(request),
             )
             return error_redirect(
-                redirect_uri, "access_denied", _("The user denied the request."), state
+                redirect_uri, "access_denied", "The user denied the request.", state
             )
 
         required = set(
@@ -292,9 +329,10 @@ class AuthorizeView(View):
         approved = [s for s in requested if s in ticked or s in required]
         if not approved:
             return error_redirect(
-                redirect_uri, "access_denied", _("No scope was approved."), state
+                redirect_uri, "access_denied", "No scope was approved.", state
             )
-        return self._issue_code(request, client, parked, approved)
+        declined = [s for s in requested if s not in approved]
+        return self._issue_code(request, client, parked, approved, declined=declined)
 
     def _issue_code(
         self,
@@ -303,6 +341,7 @@ class AuthorizeView(View):
         parked: dict[str, Any],
         approved: list[str],
         remembered: bool = False,
+        declined: list[str] | None = None,
     ) -> HttpResponse:
         core = get_oauthlib_core()
         credentials = {k: v for k, v in parked["credentials"].items() if v is not None}
@@ -319,7 +358,12 @@ class AuthorizeView(View):
                     credentials=credentials,
                 )
                 if not remembered:
-                    consent_record(user=request.user, client=client, scopes=approved)
+                    consent_record(
+                        user=request.user,
+                        client=client,
+                        scopes=approved,
+                        declined=declined or [],
+                    )
                 audit_record(
                     event=AuditEvent.Type.CONSENT_GRANTED,
                     actor=request.user,

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.utils.translation import gettext as _
 
+from oauth_grants.authorization_context import sign_in_client
 from oauth_grants.lockout import (
     login_failure_record,
     login_locked,
@@ -47,3 +48,9 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
 class LockoutLoginView(LoginView):
     authentication_form = LockoutAuthenticationForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Coming from an authorization request: name the app being signed in to.
+        context["client"] = sign_in_client(next_url=context.get("next") or "")
+        return context

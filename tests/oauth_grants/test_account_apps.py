@@ -44,6 +44,7 @@ def test_cannot_revoke_someone_elses_consent(browser, api, confidential):
     assert Consent.objects.filter(pk=consent.pk).exists()
 
 
-def test_needs_login_and_post(api, browser):
+def test_needs_login(api, browser):
     assert api.get("/account/apps/").status_code == 302
-    assert browser.get("/account/apps/1/revoke").status_code == 405
+    assert api.get("/account/apps/1/revoke").status_code == 302
+    assert browser.get("/account/apps/1/revoke").status_code == 404

@@ -54,6 +54,18 @@ class Command(BaseCommand):
             help="may call the introspection endpoint",
         )
         parser.add_argument("--homepage", default="")
+        parser.add_argument(
+            "--privacy-policy-uri",
+            default="",
+            metavar="URI",
+            help="linked from the consent page (https; http only on loopback)",
+        )
+        parser.add_argument(
+            "--terms-of-service-uri",
+            default="",
+            metavar="URI",
+            help="linked from the consent page (https; http only on loopback)",
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -78,6 +90,8 @@ class Command(BaseCommand):
                 refresh_token_lifetime=options["refresh_token_lifetime"],
                 is_resource_server=options["resource_server"],
                 homepage_url=options["homepage"],
+                privacy_policy_uri=options["privacy_policy_uri"],
+                terms_of_service_uri=options["terms_of_service_uri"],
             )
         except ValidationError as exc:
             raise CommandError(format_validation_error(exc), returncode=2) from exc
