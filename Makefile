@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint format clean
+.PHONY: messages install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -82,6 +82,13 @@ test-faults: install
 
 test-hostile: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/hostile -rs
+
+## make messages: bring the catalogues (oauth_grants/locale, locale) up to date
+## with the sources and compile them; translate what is new, then run it again
+## (tests/test_translations.py fails on anything untranslated or stale)
+messages: install
+	$(BIN)/python -m authserver.translations update
+	$(BIN)/python -m authserver.translations compile
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,93 @@
+"""The person's language: ui_locales of the authorization request, then
+Accept-Language; only en, de, fr, es; nothing sent to a client is translated."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import (
+    Pkce,
+    authorize_params,
+    authorize_url,
+    redirect_query,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ui_locales_chooses_the_sign_in_language(api, confidential):
+    params = authorize_params(confidential, Pkce.new(), ui_locales="tlh de-AT fr")
+    page = api.get(authorize_url(params), follow=True)
+    html = page.content.decode()
+    assert page.request["PATH_INFO"] == "/accounts/login/"
+    assert '<html lang="de">' in html
+    assert "Bei authserver anmelden" in html and "Passwort" in html
+    assert page["Content-Language"] == "de"
+
+
+def test_ui_locales_wins_over_accept_language(browser, confidential):
+    params = authorize_params(confidential, Pkce.new(), ui_locales="es")
+    page = browser.get(authorize_url(params), HTTP_ACCEPT_LANGUAGE="fr,de;q=0.8")
+    html = page.content.decode()
+    assert '<html lang="es">' in html
+    assert "Test App quiere acceder a tu cuenta" in html
+    assert "Permitir" in html and "Denegar" in html
+
+
+def test_accept_language_without_ui_locales(browser, confidential):
+    params = authorize_params(confidential, Pkce.new())
+    html = browser.get(
+        authorize_url(params), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Test App souhaite accéder à votre compte" in html
+
+
+def test_the_answer_to_a_parked_request_keeps_its_language(browser, confidential):
+    params = authorize_params(confidential, Pkce.new(), ui_locales="de")
+    page = browser.get(authorize_url(params), HTTP_ACCEPT_LANGUAGE="en")
+    confidential.client.enabled = False
+    confidential.client.save()
+    answer = browser.post(
+        "/oauth/authorize",
+        {"request_id": page.context["pending_id"], "decision": "approve"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert answer.status_code == 400
+    assert "Diese Anwendung ist nicht verfügbar." in answer.content.decode()
+
+
+def test_unsupported_language_falls_back_to_english(browser, confidential):
+    params = authorize_params(confidential, Pkce.new(), ui_locales="it")
+    html = browser.get(
+        authorize_url(params), HTTP_ACCEPT_LANGUAGE="it"
+    ).content.decode()
+    assert '<html lang="en">' in html
+    assert "Test App wants to access your account" in html
+
+
+def test_account_and_error_pages_follow_accept_language(browser, api):
+    apps = browser.get("/account/apps/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Apps mit Zugriff auf dein Konto" in apps
+    error = api.get("/oauth/authorize?client_id=nope", HTTP_ACCEPT_LANGUAGE="es")
+    assert error.status_code == 400
+    assert "Esta solicitud no se puede completar" in error.content.decode()
+
+
+def test_error_description_sent_to_the_client_stays_english_ascii(
+    browser, confidential
+):
+    params = authorize_params(
+        confidential, Pkce.new(), ui_locales="fr", code_challenge_method="plain"
+    )
+    query = redirect_query(browser.get(authorize_url(params)))
+    assert query["error"] == "invalid_request"
+    assert query["error_description"] == "PKCE code_challenge_method must be S256."
+    denied = browser.get(
+        authorize_url(authorize_params(confidential, Pkce.new(), ui_locales="de"))
+    )
+    answer = browser.post(
+        "/oauth/authorize",
+        {"request_id": denied.context["pending_id"], "decision": "deny"},
+    )
+    description = redirect_query(answer)["error_description"]
+    assert description == "The user denied the request." and description.isascii()
