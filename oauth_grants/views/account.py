@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oauth_grants.client_address import client_address
 from oauth_grants.models import Consent, Scope
 from oauth_grants.services import consent_revoke
 
@@ -37,7 +38,7 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent_revoke(
         consent=consent,
         actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})
