@@ -18,6 +18,7 @@ from resource_api.authentication import BearerTokenAuthentication
 from resource_api.errors import exception_handler
 from resource_api.models import Document
 from resource_api.operations import Operation
+from resource_api.parsers import BoundedJSONParser
 from resource_api.permissions import OperationScopePermission
 from resource_api.schema import ScopedAutoSchema
 from resource_api.serializers import DocumentSerializer, MeSerializer
@@ -51,6 +52,7 @@ class ProtectedAPI:
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [OperationScopePermission]
     renderer_classes = [JSONRenderer]
+    parser_classes = [BoundedJSONParser]
     content_negotiation_class = JSONOnly
     schema = ScopedAutoSchema()
 

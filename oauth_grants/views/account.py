@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from oauth_grants.client_address import client_address
 from oauth_grants.models import Consent
 from oauth_grants.scopes import scope_descriptions
 from oauth_grants.selectors import authorized_apps_for_user
@@ -45,7 +46,7 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent_revoke(
         consent=consent,
         actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})
