@@ -268,6 +268,12 @@ RESOURCE_API = {
     "CLIENT_SECRET": env_str("RESOURCE_API_CLIENT_SECRET", ""),
     "TIMEOUT_SECONDS": env_int("RESOURCE_API_TIMEOUT_MS", 2000) / 1000,
     "CACHE_SECONDS": env_int("RESOURCE_API_CACHE_S", 10),
+    # The public client of the docs' Authorize button (seed_demo registers
+    # "api-docs-demo" for `make run`).
+    "DOCS_CLIENT_ID": env_str(
+        "RESOURCE_API_DOCS_CLIENT_ID", "api-docs-demo" if DEBUG else ""
+    )
+    or "",
 }
 
 REST_FRAMEWORK = {
@@ -292,6 +298,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "resource_api.docs.describe_scopes",
+    ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "oauth2": {
@@ -300,11 +310,8 @@ SPECTACULAR_SETTINGS = {
                     "authorizationCode": {
                         "authorizationUrl": AUTHSERVER_ISSUER + "/oauth/authorize",
                         "tokenUrl": AUTHSERVER_ISSUER + "/oauth/token",
-                        "scopes": {
-                            "profile": "See your name, username and email address",
-                            "documents:read": "Read your documents",
-                            "documents:write": "Change your documents",
-                        },
+                        # Filled from the Scope rows (resource_api.docs).
+                        "scopes": {},
                     }
                 },
             }

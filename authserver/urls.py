@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from authserver import health
 from oauth_grants.views.login import LockoutAdminAuthenticationForm, LockoutLoginView
+from resource_api.docs import ApiDocsView, ApiSchemaView, oauth2_redirect
 
 handler500 = "authserver.errors.server_error"
 
@@ -22,10 +22,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("resource_api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path(
-        "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
-        name="api-docs",
+        "api/docs/oauth2-redirect.html",
+        oauth2_redirect,
+        name="api-docs-oauth2-redirect",
     ),
 ]

@@ -313,6 +313,7 @@ def client_create(
     actor: AbstractBaseUser | None = None,
     privacy_policy_uri: str = "",
     terms_of_service_uri: str = "",
+    client_id: str | None = None,
 ) -> tuple[Client, str | None]:
     """Register a client; return it with its secret in clear (confidential only).
 
@@ -333,6 +334,8 @@ def client_create(
             privacy_policy_uri=privacy_policy_uri,
             terms_of_service_uri=terms_of_service_uri,
         )
+        if client_id is not None:
+            client.client_id = client_id
         secret: str | None = None
         if client_type == Client.CLIENT_CONFIDENTIAL:
             secret = _new_secret()

@@ -22,6 +22,10 @@ OPERATION_LOCAL_SECONDS (2)
     how long each process keeps its own copy of that table: the longest an
     edit takes to reach the other processes (0: ask the shared cache on
     every request, one more round trip each).
+DOCS_CLIENT_ID ("")
+    the public client /api/docs/ offers under Authorize (its redirect URI:
+    /api/docs/oauth2-redirect.html on this server); empty: the page says to
+    register one.
 """
 
 from __future__ import annotations
@@ -70,6 +74,10 @@ class ResourceApiSettings:
     @property
     def OPERATION_LOCAL_SECONDS(self) -> float:  # noqa: N802
         return float(self._get("OPERATION_LOCAL_SECONDS", 2))
+
+    @property
+    def DOCS_CLIENT_ID(self) -> str:  # noqa: N802
+        return self._get("DOCS_CLIENT_ID", "")
 
 
 api_settings = ResourceApiSettings()

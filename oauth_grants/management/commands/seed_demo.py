@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,6 +30,35 @@ DEMO_SCOPES = {
     "documents:read": "Read your documents",
     "documents:write": "Create, change and delete your documents",
 }
+# What an admin would enter in the Scope admin's language fields.
+DEMO_SCOPE_TRANSLATIONS = {
+    "openid": {
+        "de": "Dich anmelden und der App sagen, wer du bist",
+        "fr": "Vous connecter et indiquer à l’application qui vous êtes",
+        "es": "Iniciar tu sesión y decir a la aplicación quién eres",
+    },
+    "profile": {
+        "de": "Deinen Namen, Benutzernamen und deine E-Mail-Adresse sehen",
+        "fr": "Voir votre nom, votre nom d’utilisateur et votre adresse e-mail",
+        "es": "Ver tu nombre, tu nombre de usuario y tu correo electrónico",
+    },
+    "email": {
+        "de": "Deine E-Mail-Adresse sehen",
+        "fr": "Voir votre adresse e-mail",
+        "es": "Ver tu correo electrónico",
+    },
+    "documents:read": {
+        "de": "Deine Dokumente lesen",
+        "fr": "Lire vos documents",
+        "es": "Leer tus documentos",
+    },
+    "documents:write": {
+        "de": "Deine Dokumente anlegen, ändern und löschen",
+        "fr": "Créer, modifier et supprimer vos documents",
+        "es": "Crear, cambiar y borrar tus documentos",
+    },
+}
+DOCS_CLIENT_ID = "api-docs-demo"
 CALLBACK = "http://127.0.0.1:8765/callback"
 
 
@@ -60,7 +90,11 @@ class Command(BaseCommand):
         demo.save()
         for name, description in DEMO_SCOPES.items():
             Scope.objects.update_or_create(
-                name=name, defaults={"description": description}
+                name=name,
+                defaults={
+                    "description": description,
+                    "translations": DEMO_SCOPE_TRANSLATIONS.get(name, {}),
+                },
             )
 
         web, web_secret = self._client(
@@ -75,6 +109,7 @@ class Command(BaseCommand):
             ["authorization_code"],
             ["openid", "profile", "documents:read"],
         )
+        docs = self._docs_client()
         api, api_secret = self._client(
             "Demo Resource API",
             Client.CLIENT_CONFIDENTIAL,
@@ -115,6 +150,9 @@ class Command(BaseCommand):
         out("  client_secret: %s" % web_secret)
         out("Public client 'Demo Single-Page App'")
         out("  client_id:     %s" % spa.client_id)
+        if docs is not None:
+            out("Public client 'API docs (demo)': the Authorize button of")
+            out("  %s/api/docs/   client_id: %s" % (issuer, docs.client_id))
         out("Resource server 'Demo Resource API' (introspection)")
         out("  client_id:     %s" % api.client_id)
         out("  client_secret: %s" % api_secret)
@@ -129,6 +167,24 @@ class Command(BaseCommand):
             % (web.client_id, web_secret, CALLBACK, verifier, issuer)
         )
         out("")
+
+    def _docs_client(self) -> Client | None:
+        """The API docs' Authorize button (resource_api/docs.py): a public
+        client that may only come back to the docs page, PKCE like any other."""
+        if not apps.is_installed("resource_api"):
+            return None
+        from resource_api.conf import api_settings
+        from resource_api.docs import docs_redirect_path
+
+        docs, _ = self._client(
+            "API docs (demo)",
+            Client.CLIENT_PUBLIC,
+            ["authorization_code"],
+            ["profile", "documents:read", "documents:write"],
+            redirect_uris=[app_settings.ISSUER + docs_redirect_path()],
+            client_id=api_settings.DOCS_CLIENT_ID or DOCS_CLIENT_ID,
+        )
+        return docs
 
     def _write_resource_server_env(self, client_id: str, secret: str | None) -> None:
         """For `make run-api`: the demo resource server's credentials (git-ignored)."""
@@ -148,16 +204,21 @@ class Command(BaseCommand):
         grants: list[str],
         scopes: list[str],
         resource_server: bool = False,
+        redirect_uris: list[str] | None = None,
+        client_id: str | None = None,
     ) -> tuple[Client, str | None]:
         existing = Client.objects.filter(name=name).first()
         if existing is None:
+            if redirect_uris is None:
+                redirect_uris = [CALLBACK] if "authorization_code" in grants else []
             return client_create(
                 name=name,
                 client_type=client_type,
                 grant_types=grants,
-                redirect_uris=[CALLBACK] if "authorization_code" in grants else [],
+                redirect_uris=redirect_uris,
                 scopes=scopes,
                 is_resource_server=resource_server,
+                client_id=client_id,
             )
         for scope in Scope.objects.filter(name__in=scopes):
             ClientScope.objects.get_or_create(client=existing, scope=scope)
