@@ -63,7 +63,7 @@ def redis_package_check(
                 "installed: rate limits, lockout counters and the cache would "
                 "not work." % ", ".join(wanted),
                 hint="pip install 'authserver-apps[redis]' (or redis and hiredis).",
-                id="oauth_grants.E001",
+                id="oauth_grants.E010",
             )
         ]
     return []
@@ -93,7 +93,7 @@ def signin_lockout_check(
             "lockout: %s." % ", ".join(unguarded),
             hint="Use oauth_grants.auth_backends.LockoutModelBackend, or derive "
             "your backend from LockoutBackendMixin.",
-            id="oauth_grants.W002",
+            id="oauth_grants.W010",
         )
     ]
 

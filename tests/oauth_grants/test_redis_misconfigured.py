@@ -33,7 +33,7 @@ def test_check_and_check_deploy_fail(settings, monkeypatch):
     }
     monkeypatch.setitem(sys.modules, "redis", None)  # import redis -> ImportError
     for args in ((), ("--deploy",)):
-        with pytest.raises(SystemCheckError, match="oauth_grants.E001"):
+        with pytest.raises(SystemCheckError, match="oauth_grants.E010"):
             call_command("check", *args)
 
 
@@ -57,7 +57,7 @@ def test_the_server_refuses_to_start(no_redis_package):
         timeout=120,
     )
     assert started.returncode != 0
-    assert "oauth_grants.E001" in started.stderr
+    assert "oauth_grants.E010" in started.stderr
     assert "redis" in started.stderr
 
 
