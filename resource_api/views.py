@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,7 +53,7 @@ class ProtectedAPI:
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [OperationScopePermission]
     renderer_classes = [JSONRenderer]
-    parser_classes = [BoundedJSONParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     content_negotiation_class = JSONOnly
     schema = ScopedAutoSchema()
 

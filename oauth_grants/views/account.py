@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from oauth_grants.client_address import client_address
@@ -20,6 +21,7 @@ from oauth_grants.selectors import authorized_apps_for_user
 from oauth_grants.services import consent_revoke
 
 
+@never_cache  # a person's own list: no shared or browser cache may keep it
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
@@ -27,6 +29,7 @@ def authorized_apps(request: HttpRequest) -> HttpResponse:
     return render(request, "oauth_grants/account_apps.html", {"apps": apps})
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:

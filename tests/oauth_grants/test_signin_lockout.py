@@ -186,3 +186,22 @@ def test_hostile_account_names_are_refused_cleanly(db):
     for name in ("a\x00b", "x" * 5000, "\u202e\u0000"):
         page = sign_in(http, "/accounts/login/", name, "pw")
         assert page.status_code == 200
+
+
+def test_cleartokens_prunes_counts_whose_window_ended(db):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    SignInFailures.objects.create(
+        username_key="old",
+        failures=3,
+        window_started=timezone.now() - timedelta(hours=1),
+    )
+    SignInFailures.objects.create(username_key="fresh", failures=3)
+    call_command("cleartokens", stdout=io.StringIO())
+    assert list(SignInFailures.objects.values_list("username_key", flat=True)) == [
+        "fresh"
+    ]
