@@ -34,7 +34,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.response import Response
 
 from resource_api.conf import api_settings
-from resource_api.operations import operation_table
+from resource_api.operations import declared_operations, operation_table
 
 REDIRECT_SCRIPT = "drf_spectacular_sidecar/swagger-ui-dist/oauth2-redirect.js"
 
@@ -51,17 +51,23 @@ def api_scopes() -> dict[str, str]:
     remotely) the scopes are described by their names.
     """
     try:
-        names = sorted({s for scopes, _ in operation_table().values() for s in scopes})
+        table = operation_table()
     except DatabaseError:
-        return {}
+        table = {}
+    names: set[str] = set()
+    for declared in declared_operations():
+        # As ScopedAutoSchema does: the admins' table, else the view's default.
+        entry = table.get(declared.operation.operation_id)
+        names.update(entry[0] if entry else declared.operation.default_scopes)
+    ordered = sorted(names)
     if not apps.is_installed("oauth_grants"):
-        return {name: name for name in names}
+        return {name: name for name in ordered}
     from oauth_grants.scopes import scope_descriptions
 
     try:
-        return scope_descriptions(names=names)
+        return scope_descriptions(names=ordered)
     except DatabaseError:
-        return {name: name for name in names}
+        return {name: name for name in ordered}
 
 
 def describe_scopes(
@@ -120,6 +126,9 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             settings = {
                 **spectacular_settings.SWAGGER_UI_SETTINGS,
                 "oauth2RedirectUrl": redirect_uri,
+                # Deep links put a link inside each operation's button
+                # (axe: nested-interactive); the page works without them.
+                "deepLinking": False,
             }
             response.data["oauth2_config"] = json.dumps(oauth2)
             response.data["settings"] = json.dumps(settings)
