@@ -239,8 +239,8 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 class ScopeAdminForm(forms.ModelForm):
-    """The description, and one field per other language (LANGUAGES) for its
-    translation, kept in Scope.translations."""
+    """The description; ``scope_admin_form`` adds one field per other language
+    (LANGUAGES), kept in Scope.translations."""
 
     class Meta:
         model = Scope
@@ -248,15 +248,8 @@ class ScopeAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        stored = self.instance.translations or {}
-        for code, language in translated_languages():
-            self.fields["description_" + code] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": language},
-                max_length=255,
-                required=False,
-                initial=stored.get(code, ""),
-                help_text=_("Empty: the description above is shown."),
-            )
+        for code, text in (self.instance.translations or {}).items():
+            self.initial.setdefault("description_" + code, text)
 
     def save(self, commit: bool = True) -> Scope:
         self.instance.translations = {
@@ -265,6 +258,20 @@ class ScopeAdminForm(forms.ModelForm):
             if (text := self.cleaned_data.get("description_" + code, "").strip())
         }
         return super().save(commit)
+
+
+def scope_admin_form() -> type[ScopeAdminForm]:
+    """ScopeAdminForm with a description field for each language (read now)."""
+    fields = {
+        "description_" + code: forms.CharField(
+            label=_("Description (%(language)s)") % {"language": language},
+            max_length=255,
+            required=False,
+            help_text=_("Empty: the description above is shown."),
+        )
+        for code, language in translated_languages()
+    }
+    return type("ScopeAdminForm", (ScopeAdminForm,), fields)
 
 
 def translated_languages() -> list[tuple[str, str]]:
@@ -287,6 +294,12 @@ class ScopeAdmin(admin.ModelAdmin):
     list_display = ("name", "description", "covers")
     search_fields = ("name", "description")
     inlines = [ScopeClientInline]
+
+    def get_form(
+        self, request: HttpRequest, obj: Scope | None = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        kwargs["form"] = scope_admin_form()
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Scope | None = None):
         # A scope's name is what tokens and clients hold: fixed once created.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from oauth_grants.models import Scope
 from tests.factories import (
     Pkce,
     authorize_params,
@@ -91,3 +92,37 @@ def test_error_description_sent_to_the_client_stays_english_ascii(
     )
     description = redirect_query(answer)["error_description"]
     assert description == "The user denied the request." and description.isascii()
+
+
+def test_an_admin_gives_a_scope_its_description_per_language(
+    admin_client, browser, confidential
+):
+    scope = Scope.objects.get(name="profile")
+    page = admin_client.get("/admin/oauth_grants/scope/%d/change/" % scope.pk)
+    html = page.content.decode()
+    for language in ("Deutsch", "Français", "Español"):
+        assert "Description (%s)" % language in html
+    saved = admin_client.post(
+        "/admin/oauth_grants/scope/%d/change/" % scope.pk,
+        {
+            "description": "See your name, username and email address",
+            "description_de": "Deinen Namen sehen",
+            "description_fr": "",
+            "description_es": "Ver tu nombre",
+            "clientscope_set-TOTAL_FORMS": 0,
+            "clientscope_set-INITIAL_FORMS": 0,
+        },
+    )
+    assert saved.status_code == 302
+    scope.refresh_from_db()
+    assert scope.translations == {"de": "Deinen Namen sehen", "es": "Ver tu nombre"}
+    url = authorize_url(authorize_params(confidential, Pkce.new()))
+    assert (
+        "Deinen Namen sehen"
+        in browser.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    )
+    # No French text: the default description.
+    assert (
+        "See your name, username and email address"
+        in browser.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
