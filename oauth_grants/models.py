@@ -75,6 +75,17 @@ class Scope(models.Model):
         return self.name
 
 
+def policy_link_field() -> models.URLField:
+    """A link the consent page shows the person: https, or http on loopback."""
+    return models.URLField(
+        blank=True,
+        default="",
+        max_length=500,
+        validators=[validate_policy_uri],
+        help_text=_("Linked from the consent page. https (http only on loopback)."),
+    )
+
+
 class GrantType(models.TextChoices):
     AUTHORIZATION_CODE = "authorization_code", _("Authorization code")
     CLIENT_CREDENTIALS = "client_credentials", _("Client credentials")
@@ -112,20 +123,8 @@ class Client(AbstractApplication):
         default=False,
         help_text=_("May call the introspection endpoint (RFC 7662)."),
     )
-    privacy_policy_uri = models.URLField(
-        blank=True,
-        default="",
-        max_length=500,
-        validators=[validate_policy_uri],
-        help_text=_("Linked from the consent page. https (http only on loopback)."),
-    )
-    terms_of_service_uri = models.URLField(
-        blank=True,
-        default="",
-        max_length=500,
-        validators=[validate_policy_uri],
-        help_text=_("Linked from the consent page. https (http only on loopback)."),
-    )
+    privacy_policy_uri = policy_link_field()
+    terms_of_service_uri = policy_link_field()
 
     class Meta:
         ordering = ["name"]
