@@ -64,13 +64,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "oauth_grants.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The person's language: Accept-Language, then (for the pages of an
-    # authorization request) its OpenID ui_locales.
-    "django.middleware.locale.LocaleMiddleware",
+    # The person's language on the pages a person reads: the authorization
+    # request's OpenID ui_locales, then Accept-Language (LocaleMiddleware).
+    "oauth_grants.authorization_context.PersonLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "oauth_grants.authorization_context.UiLocalesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -9,12 +9,13 @@ browser's Accept-Language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.middleware.locale import LocaleMiddleware
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from oauth_grants.models import Client
@@ -28,7 +29,7 @@ def authorization_params(url: str) -> dict[str, str] | None:
     if not isinstance(url, str) or len(url) > 8000:
         return None
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or parts.path != reverse("oauth-authorize"):
+    if parts.scheme or parts.netloc or parts.path != person_paths()[0]:
         return None
     query = parse_qs(parts.query, keep_blank_values=True)
     return {key: values[0] for key, values in query.items() if len(values) == 1}
@@ -55,30 +56,81 @@ def language_from_ui_locales(value: object) -> str | None:
     return None
 
 
+# Reversed once per process (a lookup on every request would cost more than
+# the rest of this middleware); cleared when a test changes ROOT_URLCONF.
+_person_paths: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+
+
+def person_paths() -> tuple[str, str, tuple[str, ...]]:
+    """(authorization endpoint, sign-in page, every path prefix a person reads)."""
+    found = _person_paths.get("paths")
+    if found is not None:
+        return found
+
+    def path_of(name: str) -> str | None:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            return None
+
+    authorize, login = path_of("oauth-authorize") or "", path_of("login") or ""
+    prefixes = [authorize, login, path_of("logout")]
+    apps = path_of("account-apps")
+    prefixes.append(apps.rstrip("/").rsplit("/", 1)[0] + "/" if apps else None)
+    prefixes += [path_of("api-docs"), path_of("api-schema")]
+    found = (authorize, login, tuple(p for p in prefixes if p))
+    _person_paths["paths"] = found
+    return found
+
+
+@receiver(setting_changed)
+def _urlconf_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "ROOT_URLCONF":
+        _person_paths.clear()
+
+
 def requested_ui_locales(request: HttpRequest) -> str | None:
     """ui_locales of the authorization request this request belongs to, if any."""
-    if request.path == reverse("oauth-authorize"):
+    authorize, login, _prefixes = person_paths()
+    if request.path == authorize:
         if request.method == "GET":
             return request.GET.get("ui_locales")
         pending = getattr(request, "session", {}).get(PENDING_KEY, {})
         parked = pending.get(request.POST.get("request_id", ""))
         return parked.get("ui_locales") if isinstance(parked, dict) else None
-    if request.path == reverse("login"):
+    if request.path == login:
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         return (authorization_params(next_url) or {}).get("ui_locales")
     return None
 
 
-class UiLocalesMiddleware:
-    """After LocaleMiddleware: ui_locales, when the page belongs to an authorization
-    request, wins over Accept-Language."""
+class PersonLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (Accept-Language) on the pages a person reads,
+    with the authorization request's ui_locales first.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    Token, introspection, revocation, the API and the admin console are left
+    alone: machines read them (and pay nothing for it), and the admin
+    console stays in one language, English, rather than Django's chrome
+    translated around our untranslated labels.
+    """
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def process_request(self, request: HttpRequest) -> None:
+        if not request.path.startswith(person_paths()[2]):
+            return
+        super().process_request(request)
         language = language_from_ui_locales(requested_ui_locales(request))
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        return self.get_response(request)
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse
+    ) -> HttpResponse:
+        if not request.path.startswith(person_paths()[2]):
+            return response
+        response = super().process_response(request, response)
+        # The language is per thread: give the next request, whatever its
+        # path, the default again (Django's LocaleMiddleware, on every path,
+        # never needs to).
+        translation.deactivate()
+        return response

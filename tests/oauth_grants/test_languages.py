@@ -126,3 +126,16 @@ def test_an_admin_gives_a_scope_its_description_per_language(
         "See your name, username and email address"
         in browser.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     )
+
+
+def test_machine_endpoints_and_the_admin_are_left_in_english(api, confidential):
+    token = api.post(
+        "/oauth/token",
+        {"grant_type": "client_credentials", "scope": "profile"},
+        HTTP_AUTHORIZATION=confidential.basic_auth(),
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert "Content-Language" not in token
+    assert "Accept-Language" not in token.get("Vary", "")
+    admin = api.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="en"' in admin and "Benutzername" not in admin
