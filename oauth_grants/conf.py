@@ -20,6 +20,8 @@ RATE_LIMIT_WINDOW_SECONDS (60), RATE_LIMITS ({} = unlimited)
 RATE_LIMIT_REDIS_URL ("")
     Count in this Redis directly, one pipelined round trip per request;
     empty: through the Django cache.
+AUDIT_RETENTION_DAYS (365)
+    ``cleartokens`` deletes audit events older than this; 0 keeps them all.
 LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_MAX_FAILURES_PER_ADDRESS (20),
 LOGIN_LOCKOUT_SECONDS (900)
 """
@@ -43,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 900,
+    "AUDIT_RETENTION_DAYS": 365,
 }
 
 
