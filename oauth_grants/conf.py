@@ -20,6 +20,8 @@ RATE_LIMIT_WINDOW_SECONDS (60), RATE_LIMITS ({} = unlimited)
 RATE_LIMIT_REDIS_URL ("")
     Count in this Redis directly, one pipelined round trip per request;
     empty: through the Django cache.
+AUDIT_RETENTION_DAYS (365)
+    ``cleartokens`` deletes audit events older than this; 0 keeps them all.
 LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_LOCKOUT_SECONDS (900)
     Failed sign-ins that lock an account name, and for how long (from the
     first failure); an admin can unlock it sooner.
@@ -59,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCKOUT_SECONDS": 900,
     "LOGIN_KNOWN_DEVICE_DAYS": 90,
     "TRUSTED_PROXIES": (),
+    "AUDIT_RETENTION_DAYS": 365,
     "SITE_NAME": "authserver",
 }
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oauth_grants', '0003_signin_failures'),
+        ('oauth_grants', '0004_token_policy'),
     ]
 
     operations = [
