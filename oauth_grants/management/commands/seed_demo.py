@@ -16,11 +16,13 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from oauth_grants.conf import app_settings
 from oauth_grants.models import Client, ClientScope, Scope
+from oauth_grants.redirect_uris import validate_redirect_uri
 from oauth_grants.services import client_create, client_secret_regenerate
 
 DEMO_SCOPES = {
@@ -187,12 +189,20 @@ class Command(BaseCommand):
         from resource_api.conf import api_settings
         from resource_api.docs import docs_redirect_path
 
+        redirect_uri = app_settings.ISSUER + docs_redirect_path()
+        try:
+            validate_redirect_uri(redirect_uri)
+        except ValidationError as exc:
+            # An issuer that is neither https nor loopback (a test host name):
+            # the rest of the demo is still useful.
+            self.stderr.write("API docs client not registered: %s" % exc.messages[0])
+            return None
         docs, _ = self._client(
             "API docs (demo)",
             Client.CLIENT_PUBLIC,
             ["authorization_code"],
             ["profile", "documents:read", "documents:write"],
-            redirect_uris=[app_settings.ISSUER + docs_redirect_path()],
+            redirect_uris=[redirect_uri],
             client_id=api_settings.DOCS_CLIENT_ID or DOCS_CLIENT_ID,
         )
         return docs
