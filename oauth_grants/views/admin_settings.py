@@ -6,31 +6,34 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from oauth2_provider.settings import oauth2_settings
 
 from oauth_grants.conf import app_settings
+from oauth_grants.models import Client
+from resource_api.conf import api_settings
 
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
-    oauth = settings.OAUTH2_PROVIDER
-    api = getattr(settings, "RESOURCE_API", {})
+    lifetime = Client._meta.get_field("access_token_lifetime").default
+    grant_types = ", ".join(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
     rows = [
         ("Issuer (RFC 8414 issuer, RFC 9207 iss)", app_settings.ISSUER),
         (
             "Authorization code lifetime",
-            "%s s" % oauth["AUTHORIZATION_CODE_EXPIRE_SECONDS"],
+            "%s s" % oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS,
         ),
         ("PKCE", "required for every client, S256 only"),
-        ("Access token lifetime", "per client (default 3600 s)"),
+        ("Access token lifetime", "per client (default %s s)" % lifetime),
         ("Refresh tokens", "per client; rotated on every use"),
         (
             "Refresh reuse grace window",
             "%s s" % app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
         ),
-        ("Grant types offered", ", ".join(oauth["OAUTH2_GRANT_TYPES_SUPPORTED"])),
+        ("Grant types offered", grant_types),
         ("Client secret hashing", "salted HMAC-SHA256 (client_sha256)"),
-        ("Resource API introspection", api.get("INTROSPECTION_BACKEND", "local")),
-        ("Remote introspection cache bound", "%s s" % api.get("CACHE_SECONDS", 10)),
-        ("Remote introspection timeout", "%s s" % api.get("TIMEOUT_SECONDS", 2)),
+        ("Resource API introspection", api_settings.INTROSPECTION_BACKEND),
+        ("Remote introspection cache bound", "%s s" % api_settings.CACHE_SECONDS),
+        ("Remote introspection timeout", "%s s" % api_settings.TIMEOUT_SECONDS),
         ("Secure cookies / HSTS", "on" if settings.SESSION_COOKIE_SECURE else "off"),
     ]
     context = {**admin.site.each_context(request), "title": "Effective OAuth settings"}
