@@ -41,4 +41,4 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})
-    return redirect("account-apps")
+    return redirect("oauth_grants:account-apps")
