@@ -2,7 +2,9 @@
 
 Ours (scenarios 1 to 6 and 9), the remote-introspection API server
 (7 and 8: a second ``deploy/serve`` whose API asks ours over HTTP), and
-the peers' client_credentials and introspection (10). Every request is
+the peers' client_credentials and introspection (10): node-oidc-provider
+in memory and with Redis storage, django-oauth-toolkit stock and
+configured for speed. Every request is
 checked by its run's non-2xx count; the consent page is also checked once
 before its run, since a redirect to the login page would be a 302.
 """
@@ -176,25 +178,36 @@ def run_peer(bench: Bench, prefix: str, peer: Peer, settle: bool) -> None:
     )
 
 
+def _node_with_redis(config: stack.Config, port: int) -> Peer:
+    """node-oidc-provider on its own, freshly flushed, Redis db."""
+    stack.reset_cache(config.peer_redis_url)
+    return node_oidc.start(port, config.peer_redis_url)
+
+
 def run_peers(bench: Bench, cleanup: ExitStack, ours: list[str]) -> None:
-    """Scenario 10: node-oidc-provider (one process), then stock DOT under
-    our granian command line (same workers and options) with its own
-    database; each started, measured and stopped in turn. Stock DOT does
-    about 10 requests a second, so its runs wait for its workers to be idle.
+    """Scenario 10: node-oidc-provider (one process) in memory and with Redis
+    storage, then django-oauth-toolkit stock and configured for speed, each
+    under our granian command line (same workers and options) with its own
+    database on the same PostgreSQL server; each started, measured and
+    stopped in turn. Stock DOT does about 10 requests a second, so its runs
+    wait for its workers to be idle.
     """
-    port = bench.config.port
-    dot_port = port + 3
+    config = bench.config
+    port = config.port
+
+    def dot(variant: tuple[str, str], at: int, database: str) -> Peer:
+        return stock_dot.start(
+            at,
+            stack.peer_argv(ours, at, STOCK_DOT_APP),
+            config.own_database_url(database),
+            variant,
+        )
+
     starters: list[tuple[str, Callable[[], Peer], bool]] = [
         ("node", lambda: node_oidc.start(port + 2), False),
-        (
-            "dot",
-            lambda: stock_dot.start(
-                dot_port,
-                stack.peer_argv(ours, dot_port, STOCK_DOT_APP),
-                bench.config.peer_database_url("bench_stock_dot"),
-            ),
-            True,
-        ),
+        ("noderedis", lambda: _node_with_redis(config, port + 5), False),
+        ("dot", lambda: dot(stock_dot.STOCK, port + 3, "stock_dot"), True),
+        ("fastdot", lambda: dot(stock_dot.FAST, port + 6, "fast_dot"), False),
     ]
     for prefix, start, settle in starters:
         try:
