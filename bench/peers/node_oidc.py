@@ -40,6 +40,7 @@ APP_SECRET = "bench-app-secret-0123456789abcdef0123456789"
 RS_ID = "bench-rs"
 RS_SECRET = "bench-rs-secret-0123456789abcdef0123456789"
 CLIENT_CREDENTIALS_BODY = "grant_type=client_credentials&scope=profile"
+DEPENDENCIES = ("oidc-provider", "ioredis")  # package.json
 
 
 def _stderr_tail(log: IO[bytes], limit: int = 2000) -> str:
@@ -50,7 +51,7 @@ def _stderr_tail(log: IO[bytes], limit: int = 2000) -> str:
 
 def _ensure_node_modules() -> None:
     """Install the pinned dependencies from package-lock.json if missing."""
-    if (HERE / "node_modules" / "oidc-provider").is_dir():
+    if all((HERE / "node_modules" / name).is_dir() for name in DEPENDENCIES):
         return
     npm = shutil.which("npm") or "npm"
     subprocess.run(
