@@ -37,7 +37,9 @@ def login_locked(*, username: str, address: str | None) -> bool:
     per_account, per_address, _ttl = _config()
     if username and (cache.get(_account_key(username)) or 0) >= per_account:
         return True
-    return bool(address) and (cache.get(_address_key(address)) or 0) >= per_address
+    if not address:
+        return False
+    return (cache.get(_address_key(address)) or 0) >= per_address
 
 
 def login_failure_record(*, username: str, address: str | None) -> bool:

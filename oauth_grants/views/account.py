@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oauth_grants.actors import acting_user
 from oauth_grants.models import Consent, Scope
 from oauth_grants.services import consent_revoke
 
@@ -16,7 +17,9 @@ from oauth_grants.services import consent_revoke
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
-    consents = list(Consent.objects.filter(user=request.user).select_related("client"))
+    consents = list(
+        Consent.objects.filter(user=acting_user(request)).select_related("client")
+    )
     descriptions = dict(Scope.objects.values_list("name", "description"))
     apps = [
         {
@@ -32,11 +35,11 @@ def authorized_apps(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     """Revoke the consent and every token of that app for this person."""
-    consent = get_object_or_404(Consent, pk=consent_id, user=request.user)
+    consent = get_object_or_404(Consent, pk=consent_id, user=acting_user(request))
     name = consent.client.name
     consent_revoke(
         consent=consent,
-        actor=request.user,
+        actor=acting_user(request),
         remote_addr=request.META.get("REMOTE_ADDR"),
         via="account",
     )
