@@ -1,8 +1,9 @@
 """oauth_grants' settings: one typed object, read lazily, defaults inline.
 
 Every value comes from ``settings.AUTHSERVER`` (a dict) unless noted, and
-is read on each access (never at import time), so tests and ``override_settings``
-see changes at once. ``resource_api/conf.py`` is written the same way.
+is read on each access (never at import time), so tests and
+``override_settings`` see changes at once. ``resource_api/conf.py`` is
+written the same way.
 
 django-oauth-toolkit settings that these replace are refused by a system
 check naming the setting to use instead (``oauth_grants/checks.py``).
@@ -41,8 +42,8 @@ class AuthServerSettings:
 
     @property
     def CONSENT_REMEMBER_DAYS(self) -> int:  # noqa: N802
-        """Default ``90``: a person is not asked again for scopes approved within this
-        many days."""
+        """Default ``90``: a person is not asked again for scopes approved
+        within this many days."""
         return int(self._get("CONSENT_REMEMBER_DAYS", 90))
 
     @property
@@ -52,13 +53,14 @@ class AuthServerSettings:
 
     @property
     def OIDC_PRIVATE_KEY(self) -> str:  # noqa: N802
-        """Default ``""``: the RS256 PEM signing key; empty turns OpenID Connect off."""
+        """Default ``""``: the RS256 PEM signing key; empty turns OpenID
+        Connect off."""
         return str(self._get("OIDC_PRIVATE_KEY", ""))
 
     @property
     def OIDC_PUBLISHED_KEYS(self) -> str:  # noqa: N802
-        """Default ``""``: more PEM keys (concatenated) published in the JWKS: the next
-        key before a rotation, the previous one after."""
+        """Default ``""``: more PEM keys (concatenated) published in the
+        JWKS: the next key before a rotation, the previous one after."""
         return str(self._get("OIDC_PUBLISHED_KEYS", ""))
 
     @property
@@ -80,18 +82,40 @@ class AuthServerSettings:
 
     @property
     def LOGIN_MAX_FAILURES_PER_ACCOUNT(self) -> int:  # noqa: N802
-        """Default ``5``: failed sign-ins on one account before it is locked."""
+        """Default ``5``: failed sign-ins that lock an account name (for
+        LOGIN_LOCKOUT_SECONDS from the first failure; an admin can unlock it
+        sooner)."""
         return int(self._get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5))
 
     @property
-    def LOGIN_MAX_FAILURES_PER_ADDRESS(self) -> int:  # noqa: N802
-        """Default ``20``: failed sign-ins from one address before it is locked."""
-        return int(self._get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
+    def LOGIN_LOCKOUT_SECONDS(self) -> int:  # noqa: N802
+        """Default ``900``: how long an account lock lasts."""
+        return int(self._get("LOGIN_LOCKOUT_SECONDS", 900))
 
     @property
-    def LOGIN_LOCKOUT_SECONDS(self) -> int:  # noqa: N802
-        """Default ``900``: how long a lockout lasts."""
-        return int(self._get("LOGIN_LOCKOUT_SECONDS", 900))
+    def LOGIN_MAX_FAILURES_PER_ADDRESS(self) -> int:  # noqa: N802
+        """Default ``100``: failed sign-ins from one client address that
+        throttle it (never an account lock; a browser that signed in before
+        still may)."""
+        return int(self._get("LOGIN_MAX_FAILURES_PER_ADDRESS", 100))
+
+    @property
+    def LOGIN_ADDRESS_WINDOW_SECONDS(self) -> int:  # noqa: N802
+        """Default ``900``: the window those per-address failures count in."""
+        return int(self._get("LOGIN_ADDRESS_WINDOW_SECONDS", 900))
+
+    @property
+    def LOGIN_KNOWN_DEVICE_DAYS(self) -> int:  # noqa: N802
+        """Default ``90``: how long the "signed in from this browser before"
+        cookie lasts."""
+        return int(self._get("LOGIN_KNOWN_DEVICE_DAYS", 90))
+
+    @property
+    def TRUSTED_PROXIES(self) -> tuple[str, ...]:  # noqa: N802
+        """Default ``()``: addresses or networks of the reverse proxies in
+        front of the server: X-Forwarded-For is believed only through them
+        (``client_address.py``)."""
+        return tuple(self._get("TRUSTED_PROXIES", ()))
 
 
 app_settings = AuthServerSettings()

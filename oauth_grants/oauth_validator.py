@@ -32,6 +32,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
+from oauth_grants.client_address import client_address_from_meta
 from oauth_grants.client_auth import (
     MAX_CLIENT_ID_LENGTH,
     MalformedCredentials,
@@ -63,7 +64,7 @@ log = logging.getLogger(__name__)
 
 def _remote_addr(request: Any) -> str | None:
     headers = getattr(request, "headers", None) or {}
-    return headers.get("REMOTE_ADDR")
+    return client_address_from_meta(headers)
 
 
 class AuthServerValidator(OAuth2Validator):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from oauth2_provider.settings import oauth2_settings
@@ -14,6 +15,10 @@ from resource_api.conf import api_settings
 
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
+    """Superusers only: the page tells how the server's defences are tuned,
+    which a staff account with no permissions has no business reading."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
     lifetime = Client._meta.get_field("access_token_lifetime").default
     grant_types = ", ".join(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
     rows = [

@@ -33,6 +33,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.actors import acting_user
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
+from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
 from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
 from oauth_grants.services import audit_record, consent_record
@@ -72,7 +73,7 @@ def error_page(
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 @method_decorator(never_cache, name="dispatch")
