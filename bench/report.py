@@ -114,6 +114,15 @@ TARGETS = [
         "fastdot_introspection",
         1.5,
     ),
+    Target(
+        "code exchange >= 1.5x DOT configured for speed",
+        "code_exchange",
+        "fastdot_code_exchange",
+        1.5,
+    ),
+    Target(
+        "refresh >= 1.5x DOT configured for speed", "refresh", "fastdot_refresh", 1.5
+    ),
     Target("introspection p99 < 25 ms", "introspection", None, 25.0),
     Target("protected API (local) p99 < 25 ms", "me_local", None, 25.0),
     Target(

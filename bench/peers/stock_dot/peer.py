@@ -40,6 +40,9 @@ TOKEN_PATH = "/o/token/"
 INTROSPECT_PATH = "/o/introspect/"
 CLIENT_CREDENTIALS_BODY = "grant_type=client_credentials&scope=read"
 READY_TIMEOUT_S = 30.0
+REDIRECT_URI = "https://bench.example.test/cb"  # mint.py registers it
+# Where to mint the single-use items, and how many for the warm-up and run.
+MintPlan = tuple[Path, int, int]
 
 SEED = """
 from datetime import timedelta
@@ -161,18 +164,49 @@ def _log_tail(log: IO[bytes]) -> str:
     return log.read().decode(errors="replace")[-4000:]
 
 
+def _mint(settings: str, database_url: str, items: MintPlan) -> tuple[str, str]:
+    """Register the code client and mint codes and refresh tokens
+    (``mint.py``); return the client's id and secret."""
+    web_id, web_secret = "bench-web", secrets.token_urlsafe(48)
+    folder, warmup, run = items
+    done = subprocess.run(
+        [
+            str(PYTHON),
+            "-m",
+            "bench.peers.stock_dot.mint",
+            str(folder),
+            web_id,
+            "--warmup",
+            str(warmup),
+            "--run",
+            str(run),
+        ],
+        cwd=ROOT,
+        env={**_env(settings, database_url), "BENCH_WEB_SECRET": web_secret},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError("minting codes failed:\n%s" % done.stderr[-3000:])
+    return web_id, web_secret
+
+
 def start(
     port: int,
     server_argv: list[str],
     database_url: str,
     variant: tuple[str, str] = STOCK,
+    items: MintPlan | None = None,
 ) -> Peer:
     """Recreate, migrate and seed the peer's database, then serve it.
 
     ``server_argv`` is the full command serving the WSGI app given as its last
     element; it runs unchanged from the repository root. ``variant``: ``STOCK``
-    or ``FAST`` (name, settings module). Returns the running peer once a token
-    request and an introspection have both succeeded.
+    or ``FAST`` (name, settings module). ``items`` (a folder, warm-up and run
+    counts): also mint codes and refresh tokens there for the code exchange
+    and refresh runs. Returns the running peer once a token request and an
+    introspection have both succeeded.
     """
     name, settings = variant
     app_id, rs_id = "bench-app", "bench-rs"
@@ -197,6 +231,7 @@ def start(
     stored = out.rsplit("stored-secret:", 1)[-1].strip()
     if not stored or stored == app_secret:
         raise RuntimeError("client secret not hashed at rest: %r" % out)
+    web = _mint(settings, database_url, items) if items else None
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         server_argv,
@@ -217,6 +252,9 @@ def start(
         client_credentials_body=CLIENT_CREDENTIALS_BODY,
         process=process,
         log=log,
+        web_basic=basic(*web) if web else "",
+        redirect_uri=REDIRECT_URI if web else "",
+        items_dir=items[0] if items else None,
     )
     try:
         _wait_ready(peer)
