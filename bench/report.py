@@ -123,6 +123,12 @@ TARGETS = [
     Target(
         "refresh >= 1.5x DOT configured for speed", "refresh", "fastdot_refresh", 1.5
     ),
+    Target(
+        "consent page >= 1.5x DOT configured for speed",
+        "consent",
+        "fastdot_consent",
+        1.5,
+    ),
     Target("introspection p99 < 25 ms", "introspection", None, 25.0),
     Target("protected API (local) p99 < 25 ms", "me_local", None, 25.0),
     Target(

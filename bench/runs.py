@@ -51,38 +51,55 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def consent_request(base_url: str, data: dict[str, Any], work: Path) -> wrk.Request:
-    """The consent-page GET for a signed-in user (``{0}``: a session key).
+    """Our consent-page GET for a signed-in user (``{0}``: a session key),
+    checked once first (``checked_page``)."""
+    return checked_page(
+        base_url,
+        "/oauth/authorize?"
+        + authorize_query(
+            data["app"]["client_id"], data["redirect_uri"], data["scope"]
+        ),
+        data["session_cookie"],
+        work / "sessions.txt",
+        b'name="request_id"',
+    )
 
-    Checked once first: it must be the 200 HTML consent form, not a redirect
-    to the login page. Raises RuntimeError otherwise.
-    """
-    query = urllib.parse.urlencode(
+
+def authorize_query(client_id: str, redirect_uri: str, scope: str) -> str:
+    """An RFC 6749 §4.1.1 request with PKCE (RFC 7636 §4.3)."""
+    return urllib.parse.urlencode(
         {
             "response_type": "code",
-            "client_id": data["app"]["client_id"],
-            "redirect_uri": data["redirect_uri"],
-            "scope": data["scope"],
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
             "state": "bench-state",
             "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
             "code_challenge_method": "S256",
         }
     )
-    request = wrk.Request(
-        base_url,
-        "/oauth/authorize?" + query,
-        headers={"Cookie": "%s={0}" % data["session_cookie"]},
-    )
-    session = (work / "sessions.txt").read_text().split()[0]
+
+
+def checked_page(
+    base_url: str, path: str, cookie: str, sessions: Path, marker: bytes
+) -> wrk.Request:
+    """A GET of ``path`` for a signed-in user (``{0}``: a session key).
+
+    Checked once first with the first key of ``sessions``: it must be a 200
+    HTML page holding ``marker`` (the consent form), not a redirect to the
+    login page. Raises RuntimeError otherwise.
+    """
+    request = wrk.Request(base_url, path, headers={"Cookie": "%s={0}" % cookie})
+    session = sessions.read_text().split()[0]
     check = urllib.request.Request(
-        base_url + request.path,
-        headers={"Cookie": "%s=%s" % (data["session_cookie"], session)},
+        base_url + request.path, headers={"Cookie": "%s=%s" % (cookie, session)}
     )
     try:
         with urllib.request.build_opener(_NoRedirect).open(check, timeout=10) as page:
             status, kind, body = page.status, page.headers["Content-Type"], page.read()
     except urllib.error.HTTPError as error:
         raise RuntimeError("consent page answered %d" % error.code) from None
-    if status != 200 or "text/html" not in kind or b'name="request_id"' not in body:
+    if status != 200 or "text/html" not in kind or marker not in body:
         raise RuntimeError("not the consent form: %d %s" % (status, kind))
     return request
 
@@ -212,6 +229,25 @@ def run_peer(bench: Bench, prefix: str, peer: Peer, settle: bool) -> None:
             "grant_type=refresh_token&refresh_token={0}",
         ),
         items("refresh"),
+        settle=settle,
+    )
+    sessions = peer.items_dir / "sessions.txt"
+    try:
+        page = checked_page(
+            peer.base_url,
+            "/o/authorize/?" + authorize_query("bench-web", peer.redirect_uri, "read"),
+            "sessionid",
+            sessions,
+            b'name="allow"',
+        )
+    except RuntimeError as error:
+        bench.unmeasured([prefix + "_consent"], error)
+        return
+    bench.measure(
+        prefix + "_consent",
+        peer,
+        page,
+        wrk.Items(sessions, sessions, False),
         settle=settle,
     )
 

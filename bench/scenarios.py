@@ -27,6 +27,7 @@ LABELS: dict[str, str] = {
     "fastdot_introspection": "DOT for speed: introspection",
     "fastdot_code_exchange": "DOT for speed: authorization code exchange",
     "fastdot_refresh": "DOT for speed: refresh",
+    "fastdot_consent": "DOT for speed: consent page (signed in)",
     "gunicorn_bare": "gunicorn sync: bare view",
     "gunicorn_client_credentials": "gunicorn sync: client_credentials",
     "gunicorn_introspection": "gunicorn sync: introspection",
@@ -45,7 +46,7 @@ PEERS: dict[str, str] = {
 PEER_OPERATIONS = ("client_credentials", "introspection")
 # DOT configured for speed also runs these (stock DOT, at a few requests a
 # second, would measure nothing in a 10 s run).
-FASTDOT_OPERATIONS = (*PEER_OPERATIONS, "code_exchange", "refresh")
+FASTDOT_OPERATIONS = (*PEER_OPERATIONS, "code_exchange", "refresh", "consent")
 
 
 def peer_row(key: str, peer: str) -> str | None:

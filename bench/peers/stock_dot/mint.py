@@ -10,7 +10,8 @@ DJANGO_SETTINGS_MODULE and DATABASE_URL set by ``peer.start``):
     with ``bulk_create`` as DOT stores them. Writes ``codes-warmup.txt``,
     ``codes-run.txt`` (``code,verifier`` a line) and ``refresh-warmup.txt``,
     ``refresh-run.txt`` (a token a line) into OUTDIR, as bench/seed.py does
-    for ours, so bench/wrk.py sends each at most once.
+    for ours, so bench/wrk.py sends each at most once; and ``sessions.txt``,
+    session keys of that user signed in, for DOT's consent page.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import django
 REDIRECT_URI = "https://bench.example.test/cb"
 SCOPE = "read"
 BATCH = 5000
+SESSIONS = 64
 
 
 def main(argv: list[str]) -> None:
@@ -105,6 +107,15 @@ def main(argv: list[str]) -> None:
             for value, token in zip(values, tokens, strict=True)
         )
         refresh += values
+
+    from django.test import Client as Browser
+
+    sessions = []
+    for _ in range(SESSIONS):
+        browser = Browser()
+        browser.force_login(user)
+        sessions.append(browser.session.session_key)
+    (args.outdir / "sessions.txt").write_text("\n".join(sessions) + "\n")
 
     for kind, lines in (("codes", codes), ("refresh", refresh)):
         (args.outdir / ("%s-warmup.txt" % kind)).write_text(
