@@ -93,6 +93,10 @@ REPLACED_DOT_SETTINGS: dict[str, str] = {
     "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": (
         "nothing: the device flow is not offered"
     ),
+    "EXTRA_SERVER_KWARGS": (
+        "nothing: oauth_grants.server.AuthorizationServer takes no extra "
+        "arguments (token lifetimes are each client's policy)"
+    ),
     "ALLOW_URI_WILDCARDS": (
         "nothing: redirect URIs match exactly (RFC 9700 §4.1.3; "
         "oauth_grants/redirect_uris.py)"

@@ -40,6 +40,7 @@ def test_the_project_settings_pass_the_check(settings):
         ("CLEAR_EXPIRED_TOKENS_BATCH_SIZE", "cleartokens --batch-size"),
         ("ACCESS_TOKEN_EXPIRE_SECONDS", "access_token_lifetime"),
         ("SCOPES", "create_scope"),
+        ("EXTRA_SERVER_KWARGS", "client's policy"),
     ],
 )
 def test_an_ignored_dot_setting_is_an_error_naming_its_replacement(
