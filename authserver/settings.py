@@ -221,6 +221,8 @@ AUTHSERVER = {
     "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
     # A person is not asked again for scopes they approved within this many days.
     "CONSENT_REMEMBER_DAYS": env_int("AUTHSERVER_CONSENT_REMEMBER_DAYS", 90),
+    # cleartokens deletes audit events older than this many days (0: never).
+    "AUDIT_RETENTION_DAYS": env_int("AUTHSERVER_AUDIT_RETENTION_DAYS", 365),
     # Requests per RATE_LIMIT_WINDOW_SECONDS, per address and per client_id;
     # past them: 429 with Retry-After (oauth_grants/ratelimit.py).
     "RATE_LIMIT_WINDOW_SECONDS": 60,

@@ -65,6 +65,7 @@ class ClientAdminForm(forms.ModelForm):
             "access_token_lifetime",
             "issue_refresh_tokens",
             "refresh_token_lifetime",
+            "refresh_token_max_lifetime",
             "enabled",
             "is_resource_server",
         ]
@@ -72,6 +73,9 @@ class ClientAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        # Left out of a POST (a form from before the field existed, a script),
+        # the absolute lifetime keeps its default or its current value.
+        self.fields["refresh_token_max_lifetime"].required = False
         if self.instance.pk:
             self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uri_list)
             # A secret cannot be handed to a client after the fact, nor taken away.

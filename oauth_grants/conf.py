@@ -81,6 +81,12 @@ class AuthServerSettings:
         return str(self._get("RATE_LIMIT_REDIS_URL", ""))
 
     @property
+    def AUDIT_RETENTION_DAYS(self) -> int:  # noqa: N802
+        """Default ``365``: ``cleartokens`` deletes audit events older than
+        this; 0 keeps them all."""
+        return int(self._get("AUDIT_RETENTION_DAYS", 365))
+
+    @property
     def LOGIN_MAX_FAILURES_PER_ACCOUNT(self) -> int:  # noqa: N802
         """Default ``5``: failed sign-ins that lock an account name (for
         LOGIN_LOCKOUT_SECONDS from the first failure; an admin can unlock it

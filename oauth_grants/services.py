@@ -20,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from oauth_grants.models import (
+    DEFAULT_ACCESS_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
     AccessToken,
     AuditEvent,
     Client,
@@ -288,8 +291,9 @@ def client_create(
     redirect_uris: list[str],
     scopes: list[str],
     issue_refresh_tokens: bool = True,
-    access_token_lifetime: int = 3600,
-    refresh_token_lifetime: int = 30 * 24 * 3600,
+    access_token_lifetime: int = DEFAULT_ACCESS_TOKEN_LIFETIME,
+    refresh_token_lifetime: int = DEFAULT_REFRESH_TOKEN_LIFETIME,
+    refresh_token_max_lifetime: int = DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
     is_resource_server: bool = False,
     homepage_url: str = "",
     actor: AbstractBaseUser | None = None,
@@ -308,6 +312,7 @@ def client_create(
             issue_refresh_tokens=issue_refresh_tokens,
             access_token_lifetime=access_token_lifetime,
             refresh_token_lifetime=refresh_token_lifetime,
+            refresh_token_max_lifetime=refresh_token_max_lifetime,
             is_resource_server=is_resource_server,
             homepage_url=homepage_url,
         )

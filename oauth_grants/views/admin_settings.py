@@ -10,8 +10,16 @@ from django.template.response import TemplateResponse
 from oauth2_provider.settings import oauth2_settings
 
 from oauth_grants.conf import app_settings
-from oauth_grants.models import Client
+from oauth_grants.models import (
+    DEFAULT_ACCESS_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
+)
 from resource_api.conf import api_settings
+
+
+def _retention(days: int) -> str:
+    return "%s days (cleartokens prunes older events)" % days if days else "forever"
 
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
@@ -19,7 +27,6 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
     which a staff account with no permissions has no business reading."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    lifetime = Client._meta.get_field("access_token_lifetime").default
     grant_types = ", ".join(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
     rows = [
         ("Issuer (RFC 8414 issuer, RFC 9207 iss)", app_settings.ISSUER),
@@ -28,8 +35,17 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
             "%s s" % oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS,
         ),
         ("PKCE", "required for every client, S256 only"),
-        ("Access token lifetime", "per client (default %s s)" % lifetime),
-        ("Refresh tokens", "per client; rotated on every use"),
+        (
+            "Access token lifetime",
+            "per client (default %s s)" % DEFAULT_ACCESS_TOKEN_LIFETIME,
+        ),
+        (
+            "Refresh tokens",
+            "per client; rotated on every use; idle lifetime (default %s s) "
+            "inside an absolute lifetime per sign-in (default %s s)"
+            % (DEFAULT_REFRESH_TOKEN_LIFETIME, DEFAULT_REFRESH_TOKEN_MAX_LIFETIME),
+        ),
+        ("Audit retention", _retention(app_settings.AUDIT_RETENTION_DAYS)),
         (
             "Refresh reuse grace window",
             "%s s" % app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS,

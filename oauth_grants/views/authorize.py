@@ -200,6 +200,9 @@ class AuthorizeView(View):
             "uri": core._get_escaped_full_path(request),
             "scopes": list(scopes),
             "credentials": {k: credentials.get(k) for k in CARRIED},
+            # RFC 6749 §4.1.3: the token request must repeat a redirect_uri
+            # the authorization request carried, not one filled in for it.
+            "redirect_uri_given": "redirect_uri" in request.GET,
             "created": now,
             "user": request.user.pk,
         }
@@ -310,6 +313,9 @@ class AuthorizeView(View):
         credentials = {k: v for k, v in parked["credentials"].items() if v is not None}
         credentials["user"] = request.user
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
+        if not parked.get("redirect_uri_given", True):
+            # oauthlib fills in the registered URI again and marks the code so.
+            del credentials["redirect_uri"]
         try:
             with transaction.atomic():
                 headers, _body, _status = core.server.create_authorization_response(

@@ -43,32 +43,25 @@ def test_check_passes_when_redis_is_not_configured(settings, monkeypatch):
     call_command("check")
 
 
-def test_the_server_refuses_to_start(no_redis_package):
-    env = base_env(
-        REDIS_URL="redis://127.0.0.1:6379/9",
-        PYTHONPATH="%s:%s" % (no_redis_package, ROOT),
-    )
-    started = subprocess.run(
+def load_application(pythonpath: str) -> subprocess.CompletedProcess:
+    """Load the WSGI application in a new process, as a server does."""
+    return subprocess.run(
         [sys.executable, "-c", "import authserver.wsgi"],
         cwd=ROOT,
-        env=env,
+        env=base_env(REDIS_URL="redis://127.0.0.1:6379/9", PYTHONPATH=pythonpath),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_server_refuses_to_start(no_redis_package):
+    started = load_application("%s:%s" % (no_redis_package, ROOT))
     assert started.returncode != 0
     assert "oauth_grants.E010" in started.stderr
     assert "redis" in started.stderr
 
 
-def test_the_server_starts_with_the_package(no_redis_package):
-    env = base_env(REDIS_URL="redis://127.0.0.1:6379/9", PYTHONPATH=str(ROOT))
-    started = subprocess.run(
-        [sys.executable, "-c", "import authserver.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_the_server_starts_with_the_package():
+    started = load_application(str(ROOT))
     assert started.returncode == 0, started.stderr

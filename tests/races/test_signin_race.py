@@ -16,27 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.db import connection
 
 from oauth_grants.models import AuditEvent, SignInFailures
 from tests.factories import make_user
-from tests.servers import base_env, serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
 GUESSES = 40
 LIMIT = 5
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def server():
-    if connection.vendor != "postgresql":
-        pytest.skip("races are tested against PostgreSQL (make test-postgres)")
-    db = connection.settings_dict
-    url = "postgres://%s@%s:%s/%s" % (db["USER"], db["HOST"], db["PORT"], db["NAME"])
-    with serve(base_env(DATABASE_URL=url), workers=4) as base:
-        yield base
 
 
 def sign_in_page(base: str) -> tuple[requests.Session, str]:
