@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -73,9 +73,10 @@ def person_paths() -> tuple[str, str, tuple[str, ...]]:
         except NoReverseMatch:
             return None
 
-    authorize, login = path_of("oauth-authorize") or "", path_of("login") or ""
+    authorize = path_of("oauth_grants:oauth-authorize") or ""
+    login = path_of("login") or ""
     prefixes = [authorize, login, path_of("logout")]
-    apps = path_of("account-apps")
+    apps = path_of("oauth_grants:account-apps")
     prefixes.append(apps.rstrip("/").rsplit("/", 1)[0] + "/" if apps else None)
     prefixes += [path_of("api-docs"), path_of("api-schema")]
     found = (authorize, login, tuple(p for p in prefixes if p))
@@ -124,8 +125,8 @@ class PersonLanguageMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = language
 
     def process_response(
-        self, request: HttpRequest, response: HttpResponse
-    ) -> HttpResponse:
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if not request.path.startswith(person_paths()[2]):
             return response
         response = super().process_response(request, response)

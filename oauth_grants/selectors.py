@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from oauth_grants.lookups import (
@@ -39,7 +39,8 @@ def introspection_lookup(
     the token.
     """
     usable = isinstance(value, str) and 0 < len(value) <= MAX_TOKEN_LENGTH
-    return caller_and_live_token(client_id, token_digest(value) if usable else None)
+    digest = token_digest(value) if usable and isinstance(value, str) else None
+    return caller_and_live_token(client_id, digest)
 
 
 def token_by_value(
@@ -53,7 +54,7 @@ def token_by_value(
     if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
         return None
     digest = token_digest(value)
-    models = [AccessToken, RefreshToken]
+    models: list[type[AccessToken] | type[RefreshToken]] = [AccessToken, RefreshToken]
     if hint == "refresh_token":
         models.reverse()
     for model in models:
@@ -109,7 +110,7 @@ def dashboard_stats(*, days: int = 14) -> dict[str, object]:
     }
 
 
-def authorized_apps_for_user(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
+def authorized_apps_for_user(*, user: User) -> list[dict[str, Any]]:
     """The person's consents, each with its scopes described and when last used.
 
     "Last used" is the later of the last remembered-consent sign-in and the

@@ -81,10 +81,10 @@ def describe_scopes(
     for flow in flows.values():
         flow["scopes"] = scopes
         if apps.is_installed("oauth_grants"):
-            from oauth_grants.conf import app_settings
+            from oauth_grants.endpoints import endpoint_url
 
-            flow["authorizationUrl"] = app_settings.ISSUER + reverse("oauth-authorize")
-            flow["tokenUrl"] = app_settings.ISSUER + reverse("oauth-token")
+            flow["authorizationUrl"] = endpoint_url("oauth-authorize")
+            flow["tokenUrl"] = endpoint_url("oauth-token")
     return result
 
 

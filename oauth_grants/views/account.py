@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from oauth_grants.actors import acting_user
 from oauth_grants.client_address import client_address
 from oauth_grants.models import Consent
 from oauth_grants.scopes import scope_descriptions
@@ -25,7 +26,7 @@ from oauth_grants.services import consent_revoke
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
-    apps = authorized_apps_for_user(user=request.user)
+    apps = authorized_apps_for_user(user=acting_user(request))
     return render(request, "oauth_grants/account_apps.html", {"apps": apps})
 
 
@@ -36,7 +37,9 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     """GET: what revoking will do, and a button; POST: revoke the consent and
     every token of that app for this person."""
     consent = get_object_or_404(
-        Consent.objects.select_related("client"), pk=consent_id, user=request.user
+        Consent.objects.select_related("client"),
+        pk=consent_id,
+        user=acting_user(request),
     )
     if request.method == "GET":
         descriptions = scope_descriptions(names=consent.scopes)
@@ -48,9 +51,9 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     name = consent.client.name
     consent_revoke(
         consent=consent,
-        actor=request.user,
+        actor=acting_user(request),
         remote_addr=client_address(request),
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})
-    return redirect("account-apps")
+    return redirect("oauth_grants:account-apps")
