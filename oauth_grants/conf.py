@@ -22,6 +22,9 @@ RATE_LIMIT_REDIS_URL ("")
     empty: through the Django cache.
 LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_MAX_FAILURES_PER_ADDRESS (20),
 LOGIN_LOCKOUT_SECONDS (900)
+CLIENT_SECRET_DISPLAY_SECONDS (600)
+    How long the admin's "secret shown once" page waits for its one display
+    after the client is registered or its secret regenerated.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 900,
+    "CLIENT_SECRET_DISPLAY_SECONDS": 600,
 }
 
 

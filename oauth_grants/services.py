@@ -32,6 +32,9 @@ from oauth_grants.sql import insert_row
 
 log = logging.getLogger("authserver.audit")
 
+# Fields whose values, or whose change, an audit entry never names.
+SECRET_FIELDS = frozenset({"client_secret"})
+
 
 def audit_record(
     *,
@@ -358,13 +361,12 @@ def client_secret_regenerate(
     return secret
 
 
-def client_save(
-    *, client: Client, actor: AbstractBaseUser | None, is_new: bool, was_enabled: bool
-) -> str | None:
+def client_save(*, client: Client, is_new: bool) -> str | None:
     """Save a client edited in the admin; return a new secret if one was issued.
 
     A new confidential client gets a server-generated secret, returned here
-    once and stored only as its hash. Audits created, changed or disabled.
+    once and stored only as its hash. The edit is audited by
+    ``client_edit_record`` once the allowed scopes are saved too.
     """
     secret: str | None = None
     with transaction.atomic():
@@ -375,14 +377,40 @@ def client_save(
             else:
                 client.client_secret = ""
         client.save()
-        if is_new:
-            event = AuditEvent.Type.CLIENT_CREATED
-        elif was_enabled and not client.enabled:
-            event = AuditEvent.Type.CLIENT_DISABLED
-        else:
-            event = AuditEvent.Type.CLIENT_CHANGED
-        audit_record(event=event, actor=actor, client=client)
     return secret
+
+
+def client_edit_record(
+    *,
+    client: Client,
+    actor: AbstractBaseUser | None,
+    is_new: bool,
+    was_enabled: bool,
+    changed_fields: Iterable[str],
+    scopes_before: Iterable[str],
+) -> AuditEvent:
+    """Audit an admin's add or edit: created, changed or disabled, and what changed.
+
+    Names the changed fields and the scopes added and removed; never a
+    value of a secret field.
+    """
+    if is_new:
+        event = AuditEvent.Type.CLIENT_CREATED
+    elif was_enabled and not client.enabled:
+        event = AuditEvent.Type.CLIENT_DISABLED
+    else:
+        event = AuditEvent.Type.CLIENT_CHANGED
+    before = set(scopes_before)
+    after = set(client.allowed_scopes.values_list("name", flat=True))
+    detail: dict[str, Any] = {
+        "name": client.name,
+        "changed": sorted(f for f in changed_fields if f not in SECRET_FIELDS),
+    }
+    if after - before:
+        detail["scopes_added"] = sorted(after - before)
+    if before - after:
+        detail["scopes_removed"] = sorted(before - after)
+    return audit_record(event=event, actor=actor, client=client, detail=detail)
 
 
 def clients_set_enabled(
