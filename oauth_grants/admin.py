@@ -135,8 +135,11 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
     inlines = [ClientScopeInline]
     actions = [revoke_client_tokens, disable_clients, enable_clients]
     change_form_template = "admin/oauth_grants/client/change_form.html"
-    # DOT's Application.get_absolute_url names a URL this project does not mount.
+    # No public page to view a client on: its page is this one.
     view_on_site = False
+
+    class Media:
+        css = {"all": ["oauth_grants/admin.css"]}
 
     def get_fieldsets(
         self, request: HttpRequest, obj: Client | None = None

@@ -151,8 +151,15 @@ class ClientAdminForm(forms.ModelForm):
             "One per line, matched exactly. https, or http on 127.0.0.1 / [::1] only."
         ),
     )
-    access_token_lifetime = DurationField(label=_("Access token lifetime"))
-    refresh_token_lifetime = DurationField(label=_("Refresh token lifetime"))
+    # A new client starts with the model's defaults (one home for them).
+    access_token_lifetime = DurationField(
+        label=_("Access token lifetime"),
+        initial=Client._meta.get_field("access_token_lifetime").default,
+    )
+    refresh_token_lifetime = DurationField(
+        label=_("Refresh token lifetime"),
+        initial=Client._meta.get_field("refresh_token_lifetime").default,
+    )
 
     class Meta:
         model = Client

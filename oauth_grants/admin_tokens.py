@@ -15,9 +15,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.audit_text import (
+    audit_subject,
+    audit_summary,
+    revocation_message,
+    timestamp_text,
+)
 from oauth_grants.lockout import login_unlock
 from oauth_grants.models import AccessToken, AuditEvent, Consent, RefreshToken
-from oauth_grants.services import consent_revoke, tokens_revoke
+from oauth_grants.services import consent_revoke, tokens_revoke, tokens_revoke_selected
 
 
 class TokenStatusFilter(admin.SimpleListFilter):
@@ -44,6 +50,9 @@ class TokenStatusFilter(admin.SimpleListFilter):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["oauth_grants/admin.css"]}
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -55,14 +64,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class TokenAdminBase(ReadOnlyAdmin):
+    # Status first: it is what a person looks for in this list.
     list_display = (
         "id",
+        "status",
         "user",
         "application",
         "scope",
         "created",
         "expires",
-        "status",
     )
     list_filter = (
         TokenStatusFilter,
@@ -86,10 +96,13 @@ class TokenAdminBase(ReadOnlyAdmin):
 
     @admin.action(description=_("Revoke the selected tokens (and their families)"))
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
-        key = "access_token_ids" if self.kind == "access" else "refresh_token_ids"
-        count = tokens_revoke(**{key: ids}, actor=request.user, via="admin")
-        self.message_user(request, _("%d token(s) revoked.") % count)
+        done = tokens_revoke_selected(
+            model=self.model,
+            ids=queryset.values_list("pk", flat=True),
+            actor=request.user,
+            via="admin",
+        )
+        self.message_user(request, revocation_message(done, kind=self.kind))
 
     actions = ["revoke_selected"]
 
@@ -143,12 +156,12 @@ class ConsentAdmin(ReadOnlyAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = (
-        "created",
+        "when",
         "event",
         "outcome",
         "actor",
-        "client_label",
-        "user",
+        "subject",
+        "summary",
         "remote_addr",
     )
     list_filter = (
@@ -157,13 +170,31 @@ class AuditEventAdmin(ReadOnlyAdmin):
         ("client", admin.RelatedOnlyFieldListFilter),
         ("user", admin.RelatedOnlyFieldListFilter),
     )
+    fields = (
+        "when",
+        "event",
+        "outcome",
+        "actor",
+        "subject",
+        "summary",
+        "remote_addr",
+        "detail",
+    )
     date_hierarchy = "created"
     search_fields = ("client_identifier", "user__username", "actor__username")
     list_select_related = ("actor", "user", "client")
 
-    @admin.display(description=_("client"))
-    def client_label(self, obj: AuditEvent) -> str:
-        return str(obj.client) if obj.client else obj.client_identifier
+    @admin.display(description=_("when"), ordering="created")
+    def when(self, obj: AuditEvent) -> str:
+        return timestamp_text(obj.created)
+
+    @admin.display(description=_("subject"))
+    def subject(self, obj: AuditEvent) -> str:
+        return audit_subject(obj)
+
+    @admin.display(description=_("what happened"))
+    def summary(self, obj: AuditEvent) -> str:
+        return audit_summary(obj)
 
 
 User = get_user_model()

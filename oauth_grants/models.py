@@ -372,6 +372,8 @@ class AuditEvent(models.Model):
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")
+        # A person's answer, not an error: pressing Deny on the consent page.
+        DENIED = "denied", _("Denied")
         FAILURE = "failure", _("Failure")
 
     created = models.DateTimeField(default=timezone.now, db_index=True)

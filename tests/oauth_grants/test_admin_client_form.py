@@ -104,6 +104,10 @@ def test_the_form_is_grouped_labelled_and_starts_confidential(admin_client):
 
 
 def test_durations_are_shown_and_entered_in_human_units(admin_client):
+    blank = admin_client.get(ADD_URL).content.decode()
+    # A new client starts at the defaults: 1 hour, 30 days.
+    assert re.search(r'name="access_token_lifetime_0" value="1"', blank)
+    assert re.search(r'name="refresh_token_lifetime_0" value="30"', blank)
     response = admin_client.post(
         ADD_URL,
         client_form(
