@@ -138,9 +138,6 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
     # No public page to view a client on: its page is this one.
     view_on_site = False
 
-    class Media:
-        css = {"all": ["oauth_grants/admin.css"]}
-
     def get_fieldsets(
         self, request: HttpRequest, obj: Client | None = None
     ) -> list[tuple[Any, dict[str, Any]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -200,7 +201,10 @@ class LabelledInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if field.label:
-                field.widget.attrs.setdefault("aria-label", str(field.label))
+                # The admin wraps selects (add/change links); the wrapper's
+                # copy renders the inner widget, so name that one.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
@@ -210,3 +214,9 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django admin's date and time boxes, with "Date:" and "Time:" as labels."""
+
+    template_name = "oauth_grants/widgets/split_datetime.html"

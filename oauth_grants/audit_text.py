@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +23,18 @@ from oauth_grants.services import Revocation
 def timestamp_text(moment: datetime) -> str:
     """``2026-11-30 09:18:44 UTC``: to the second, with the zone."""
     return date_format(localtime(moment), "Y-m-d H:i:s T")
+
+
+def timestamp_cell(moment: datetime | None) -> str:
+    """The same on two lines (date, then time and zone), for narrow list columns."""
+    if moment is None:
+        return "-"
+    local = localtime(moment)
+    return format_html(
+        '<span class="oauth-when">{}<br>{}</span>',
+        date_format(local, "Y-m-d"),
+        date_format(local, "H:i:s T"),
+    )
 
 
 def audit_subject(event: AuditEvent) -> str:
@@ -67,6 +80,11 @@ def _client_change(detail: dict[str, Any]) -> str:
     return "; ".join(parts) or _("saved without changes")
 
 
+def _scopes(detail: dict[str, Any]) -> str:
+    scope = str(detail.get("scope", "")).strip()
+    return _("scopes %s") % scope.replace(" ", ", ") if scope else _("no scope")
+
+
 def audit_summary(event: AuditEvent) -> str:
     """What happened, in a line: the part of the event its type does not say."""
     detail = event.detail if isinstance(event.detail, dict) else {}
@@ -76,6 +94,8 @@ def audit_summary(event: AuditEvent) -> str:
         if kind == types.CLIENT_CREATED:
             return _("registered")
         return _client_change(detail)
+    if kind == types.SECRET_REGENERATED:
+        return _("new secret issued; the previous one stopped working")
     if kind == types.CLIENT_DISABLED:
         return _("disabled; its tokens stop working")
     if kind == types.CLIENT_DELETED:
@@ -95,6 +115,13 @@ def audit_summary(event: AuditEvent) -> str:
         ) % count + (_(", via %s") % detail["via"] if detail.get("via") else "")
     if kind == types.CONSENT_DENIED:
         return _("the person pressed Deny")
+    if kind == types.CONSENT_GRANTED:
+        if detail.get("remembered"):
+            return _("%s, remembered from before") % _scopes(detail)
+        return _scopes(detail)
+    if kind in (types.TOKEN_ISSUED, types.TOKEN_REFRESHED):
+        grant = str(detail.get("grant_type", "")).replace("_", " ")
+        return "%s%s" % (_scopes(detail), " (%s)" % grant if grant else "")
     return ", ".join("%s: %s" % (k, v) for k, v in sorted(detail.items()))
 
 

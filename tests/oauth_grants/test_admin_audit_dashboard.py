@@ -15,7 +15,7 @@ from tests.factories import authorize_params, consent, issue_user_token
 
 pytestmark = pytest.mark.django_db
 
-SECOND_AND_ZONE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC")
+SECOND_AND_ZONE = re.compile(r"\d{4}-\d\d-\d\d(?: |<br>)\d\d:\d\d:\d\d UTC")
 
 
 def test_revoking_one_selected_token_says_its_refresh_token_went_too(
