@@ -29,7 +29,12 @@ CLIENT_FIELD_GROUPS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ),
     (
         _("Token policy"),
-        ["access_token_lifetime", "issue_refresh_tokens", "refresh_token_lifetime"],
+        [
+            "access_token_lifetime",
+            "issue_refresh_tokens",
+            "refresh_token_lifetime",
+            "refresh_token_max_lifetime",
+        ],
         (),
     ),
 ]
@@ -156,10 +161,20 @@ class ClientAdminForm(forms.ModelForm):
     access_token_lifetime = DurationField(
         label=_("Access token lifetime"),
         initial=Client._meta.get_field("access_token_lifetime").default,
+        help_text=Client._meta.get_field("access_token_lifetime").help_text,
     )
     refresh_token_lifetime = DurationField(
-        label=_("Refresh token lifetime"),
+        label=_("Refresh token idle lifetime"),
         initial=Client._meta.get_field("refresh_token_lifetime").default,
+        help_text=Client._meta.get_field("refresh_token_lifetime").help_text,
+    )
+    # Left out of a POST (a form from before the field existed, a script),
+    # the absolute lifetime keeps its default or its current value.
+    refresh_token_max_lifetime = DurationField(
+        label=_("Refresh token absolute lifetime"),
+        initial=Client._meta.get_field("refresh_token_max_lifetime").default,
+        help_text=Client._meta.get_field("refresh_token_max_lifetime").help_text,
+        required=False,
     )
 
     class Meta:
@@ -188,6 +203,12 @@ class ClientAdminForm(forms.ModelForm):
 
     def clean_grant_types(self) -> list[str]:
         return sorted(set(self.cleaned_data["grant_types"]))
+
+    def clean_refresh_token_max_lifetime(self) -> int:
+        value = self.cleaned_data.get("refresh_token_max_lifetime")
+        if value is None:  # left blank or out: keep what the client has
+            return self.instance.refresh_token_max_lifetime
+        return value
 
 
 class LabelledInlineForm(forms.ModelForm):

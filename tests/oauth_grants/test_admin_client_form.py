@@ -195,3 +195,13 @@ def test_an_edit_is_audited_with_the_fields_and_scopes_it_changed(
         "/admin/oauth_grants/auditevent/%d/change/" % event.pk
     ).content.decode()
     assert "homepage" in page.lower()
+
+
+@pytest.mark.parametrize("sent", [{}, {"_0": "", "_1": "days"}])
+def test_the_absolute_lifetime_left_out_or_blank_keeps_its_value(admin_client, sent):
+    data = client_form()
+    data.update({"refresh_token_max_lifetime" + k: v for k, v in sent.items()})
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    default = Client._meta.get_field("refresh_token_max_lifetime").default
+    assert Client.objects.get().refresh_token_max_lifetime == default
