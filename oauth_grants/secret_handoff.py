@@ -45,14 +45,10 @@ class SecretHandoff:
     created: bool
 
 
-def _cache_key(handle: str) -> str:
-    return (
-        "client-secret-handoff:" + hashlib.sha256(b"id:" + handle.encode()).hexdigest()
-    )
-
-
-def _shown_key(handle: str) -> str:
-    return "client-secret-shown:" + hashlib.sha256(b"id:" + handle.encode()).hexdigest()
+def _key(kind: str, handle: str) -> str:
+    """The cache key of the entry (``secret``) or of its "shown" mark."""
+    digest = hashlib.sha256(b"id:" + handle.encode()).hexdigest()
+    return "client-secret-%s:%s" % (kind, digest)
 
 
 def _fernet(handle: str) -> Fernet:
@@ -66,7 +62,7 @@ def secret_handoff_create(
     """Keep ``secret`` for one display to ``actor``; return the handle for the URL."""
     handle = secrets.token_urlsafe(HANDLE_BYTES)
     cache.set(
-        _cache_key(handle),
+        _key("secret", handle),
         {
             "client": client.pk,
             "actor": actor.pk,
@@ -90,14 +86,14 @@ def secret_handoff_take(
     """
     if not 0 < len(handle) <= 100:
         return None
-    key = _cache_key(handle)
+    key = _key("secret", handle)
     entry = cache.get(key)
     if not isinstance(entry, dict) or entry.get("actor") != actor.pk:
         return _already_shown(handle, actor)
     if not cache.delete(key):
         return _already_shown(handle, actor)  # another request took it first
     cache.set(
-        _shown_key(handle),
+        _key("shown", handle),
         {"client": entry["client"], "actor": actor.pk, "created": entry["created"]},
         timeout=app_settings.CLIENT_SECRET_DISPLAY_SECONDS,
     )
@@ -109,7 +105,7 @@ def secret_handoff_take(
 
 
 def _already_shown(handle: str, actor: AbstractBaseUser) -> SecretHandoff | None:
-    shown = cache.get(_shown_key(handle))
+    shown = cache.get(_key("shown", handle))
     if not isinstance(shown, dict) or shown.get("actor") != actor.pk:
         return None
     client = Client.objects.filter(pk=shown["client"]).first()

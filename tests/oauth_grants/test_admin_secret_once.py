@@ -94,3 +94,31 @@ def test_a_public_client_has_no_secret_page(admin_client):
     assert response.status_code == 302
     assert "/secret/" not in response["Location"]
     assert Client.objects.get().client_type == "public"
+
+
+def test_the_one_time_page_holds_on_redis_too(admin_client, settings):
+    """Production's cache: the first read deletes the entry, the second finds
+    it gone; the entry in Redis holds no secret in clear."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/9"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "authserver.redis_cache.RedisCache", "LOCATION": url}
+    }
+    location = admin_client.post("/admin/oauth_grants/client/add/", client_form())[
+        "Location"
+    ]
+    stored = b"".join(
+        redis.Redis.from_url(url).get(key) or b""
+        for key in redis.Redis.from_url(url).keys("*client-secret-secret*")
+    )
+    assert stored
+    shown = admin_client.get(location)
+    secret = SECRET_RE.search(shown.content.decode()).group(1)
+    assert secret.encode() not in stored
+    assert admin_client.get(location).status_code == 410
+    assert Client.objects.count() == 1
