@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from oauth_grants.models import AuditEvent
+from oauth_grants.admin_forms import ClientAdminForm
+from oauth_grants.models import AuditEvent, Client
 from oauth_grants.services import Revocation
 
 
@@ -50,15 +52,13 @@ def audit_subject(event: AuditEvent) -> str:
 
 
 def _field_label(name: str) -> str:
-    from oauth_grants.admin_forms import ClientAdminForm
-    from oauth_grants.models import Client
-
+    """The form's label of a client field, as the admin saw it."""
     field = ClientAdminForm.base_fields.get(name)
     if field is not None and field.label:
         return str(field.label).lower()
     try:
         return str(Client._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field removed since the event
+    except FieldDoesNotExist:  # a field removed since the event
         return name
 
 
