@@ -1,7 +1,7 @@
 """Which requests each scenario sends, and to which server.
 
 Ours (scenarios 1 to 6 and 9), the remote-introspection API server
-(7 and 8: a second ``deploy/serve`` whose API asks ours over HTTP), and
+(7 and 8: a second ``deploy/app-server`` whose API asks ours over HTTP), and
 the peers' client_credentials and introspection (10). Every request is
 checked by its run's non-2xx count; the consent page is also checked once
 before its run, since a redirect to the login page would be a 302.
@@ -212,7 +212,8 @@ def run_gunicorn(
 ) -> list[str]:
     """The server comparison: the bare view, client_credentials and
     introspection under gunicorn's sync workers, same app, settings and
-    database; return its command line. deploy/serve is what measured faster."""
+    database; return its command line. deploy/app-server is what measured
+    faster."""
     keys = ["gunicorn_bare", "gunicorn_client_credentials", "gunicorn_introspection"]
     env = stack.app_env(bench.config, bench.config.port + 4)
     try:
