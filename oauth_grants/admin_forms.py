@@ -137,7 +137,8 @@ class ClientAdminForm(forms.ModelForm):
             ),
         ],
         initial=Client.CLIENT_CONFIDENTIAL,
-        widget=forms.RadioSelect,
+        # Django admin's own radio list style (the admin's radio_fields).
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
     )
     grant_types = forms.MultipleChoiceField(
         label=_("Grant types"),
