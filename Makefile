@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps browser-deps lint format clean
+.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps browser-deps lint typecheck format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -94,6 +94,11 @@ test-hostile: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make typecheck: mypy with the Django and DRF plugins (pyproject.toml)
+typecheck: install
+	DJANGO_SECRET_KEY=typecheck AUTHSERVER_ISSUER=https://typecheck.example \
+	  $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,7 @@ first; the peers, node-oidc-provider and stock django-oauth-toolkit (served
 by the same granian command line as ours), run the same token and
 introspection operations in the same run.
 
-Prints a table, the ratios and issue 7's targets (bench/report.py) and
+Prints a table, the ratios and the targets (bench/report.py) and
 writes them with the machine, versions and command lines to
 bench/results/latest.json. Queries per request come from
 bench/query_counts.py (in-process, exact). Every process started here is

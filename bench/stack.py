@@ -48,12 +48,15 @@ class Config:
     """What one benchmark run uses; every field can be set from the environment.
 
     BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32),
-    BENCH_PORT (8765: ours; the next three ports go to the remote-introspection
-    API server and the two peers), WEB_CONCURRENCY and WEB_THREADS (workers,
-    and threads each: deploy/app-server's defaults, one per core and 2), BENCH_PG
-    (the database URL, recreated), BENCH_REDIS (the Redis URL with its own db
-    number, flushed), BENCH_MINT_RATE (single-use codes and tokens minted per
-    second of load, 4000).
+    BENCH_PORT (8765: ours; the next six ports go to the remote-introspection
+    API server, the peers and the gunicorn comparison), WEB_CONCURRENCY and
+    WEB_THREADS (workers, and threads each: deploy/app-server's defaults, one per
+    core and 2), BENCH_PG (the database URL, recreated; the DOT peers get
+    databases named after it on the same server), BENCH_REDIS (the Redis URL
+    with its own db number, flushed), BENCH_PEER_REDIS (the Redis db of
+    node-oidc-provider's Redis storage, flushed; redis://127.0.0.1:6379/8),
+    BENCH_MINT_RATE (single-use codes and tokens minted per second of load,
+    4000).
     """
 
     duration: str
@@ -65,6 +68,7 @@ class Config:
     web_threads: int
     database_url: str
     redis_url: str
+    peer_redis_url: str
     mint_rate: int
 
     @classmethod
@@ -83,12 +87,17 @@ class Config:
                 "BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_authserver"
             ),
             redis_url=get("BENCH_REDIS", "redis://127.0.0.1:6379/7"),
+            peer_redis_url=get("BENCH_PEER_REDIS", "redis://127.0.0.1:6379/8"),
             mint_rate=int(get("BENCH_MINT_RATE", "4000")),
         )
 
     def peer_database_url(self, name: str) -> str:
         """Return the URL of database ``name`` on the same PostgreSQL server."""
         return self.database_url.rsplit("/", 1)[0] + "/" + name
+
+    def own_database_url(self, suffix: str) -> str:
+        """The URL of a database named after this run's own (``_suffix``)."""
+        return self.database_url + "_" + suffix
 
     def mint_count(self, duration: str) -> int:
         """Single-use items to mint for a run of ``duration`` (rate x seconds)."""

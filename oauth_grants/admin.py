@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.actors import acting_user
 from oauth_grants.admin_forms import (
     CLIENT_FIELD_GROUPS,
     ClientAdminForm,
@@ -55,7 +56,7 @@ admin.site.index_title = _("OAuth clients, tokens and the audit trail")
 admin.site.site_url = None
 
 
-class CountedErrorsMixin:
+class CountedErrorsModelAdmin(admin.ModelAdmin):
     """The banner above a refused form counts every message, not every field.
 
     Django's admin counts fields with errors, so two messages on one field
@@ -88,7 +89,7 @@ def revoke_client_tokens(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Client]
 ) -> None:
     total = sum(
-        tokens_revoke(client=client, actor=request.user, via="admin")
+        tokens_revoke(client=client, actor=acting_user(request), via="admin")
         for client in queryset
     )
     modeladmin.message_user(request, _("%d token(s) revoked.") % total)
@@ -100,7 +101,9 @@ def _set_enabled(
     queryset: QuerySet[Client],
     enabled: bool,
 ) -> None:
-    count = clients_set_enabled(clients=queryset, enabled=enabled, actor=request.user)
+    count = clients_set_enabled(
+        clients=queryset, enabled=enabled, actor=acting_user(request)
+    )
     message = _("%d client(s) enabled.") if enabled else _("%d client(s) disabled.")
     modeladmin.message_user(request, message % count)
 
@@ -119,7 +122,7 @@ def enable_clients(
     _set_enabled(modeladmin, request, queryset, enabled=True)
 
 
-class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
+class ClientAdmin(CountedErrorsModelAdmin):
     form = ClientAdminForm
     list_display = (
         "name",
@@ -140,8 +143,8 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
 
     def get_fieldsets(
         self, request: HttpRequest, obj: Client | None = None
-    ) -> list[tuple[Any, dict[str, Any]]]:
-        fieldsets = []
+    ) -> list[Any]:
+        fieldsets: list[Any] = []
         for heading, names, classes in CLIENT_FIELD_GROUPS:
             fields = list(names)
             if obj is not None and "name" in fields:
@@ -167,22 +170,24 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Client, form: forms.Form, change: bool
     ) -> None:
-        request._client_scopes_before = (
+        request._client_scopes_before = (  # type: ignore[attr-defined]
             list(obj.allowed_scopes.values_list("name", flat=True)) if change else []
         )
-        request._new_client_secret = client_save(client=obj, is_new=not change)
+        request._new_client_secret = client_save(  # type: ignore[attr-defined]
+            client=obj, is_new=not change
+        )
 
     def save_related(
-        self, request: HttpRequest, form: forms.Form, formsets: list, change: bool
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
     ) -> None:
         super().save_related(request, form, formsets, change)
         client_edit_record(
             client=form.instance,
-            actor=request.user,
+            actor=acting_user(request),
             is_new=not change,
             was_enabled=bool(form.initial.get("enabled", True)) if change else True,
             changed_fields=form.changed_data if change else [],
-            scopes_before=request._client_scopes_before,
+            scopes_before=request._client_scopes_before,  # type: ignore[attr-defined]
         )
 
     def response_add(
@@ -198,7 +203,7 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         """Post/Redirect/Get: a reload or Back never resubmits the POST."""
         handle = secret_handoff_create(
-            client=client, secret=secret, created=created, actor=request.user
+            client=client, secret=secret, created=created, actor=acting_user(request)
         )
         return HttpResponseRedirect(
             reverse("admin:oauth_grants_client_secret", args=[handle])
@@ -206,7 +211,7 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
 
     def secret_view(self, request: HttpRequest, handle: str) -> HttpResponse:
         """The new secret, once; afterwards a page that says it was shown."""
-        handoff = secret_handoff_take(handle=handle, actor=request.user)
+        handoff = secret_handoff_take(handle=handle, actor=acting_user(request))
         shown = handoff is not None and handoff.secret is not None
         context = {
             **self.admin_site.each_context(request),
@@ -252,7 +257,7 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
                 reverse("admin:oauth_grants_client_change", args=[pk])
             )
         if request.method == "POST":
-            secret = client_secret_regenerate(client=client, actor=request.user)
+            secret = client_secret_regenerate(client=client, actor=acting_user(request))
             return self._redirect_to_secret(request, client, secret, created=False)
         context = {
             **self.admin_site.each_context(request),
@@ -274,11 +279,11 @@ class ClientAdmin(CountedErrorsMixin, admin.ModelAdmin):
         return deleted, counts, set(), protected
 
     def delete_model(self, request: HttpRequest, obj: Client) -> None:
-        client_delete(client=obj, actor=request.user)
+        client_delete(client=obj, actor=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         for client in queryset:
-            client_delete(client=client, actor=request.user)
+            client_delete(client=client, actor=acting_user(request))
 
 
 class ScopeClientInline(admin.TabularInline):
@@ -292,7 +297,7 @@ class ScopeClientInline(admin.TabularInline):
 
 
 @admin.register(Scope)
-class ScopeAdmin(CountedErrorsMixin, admin.ModelAdmin):
+class ScopeAdmin(CountedErrorsModelAdmin):
     list_display = ("name", "description", "covers")
     search_fields = ("name", "description")
     inlines = [ScopeClientInline]

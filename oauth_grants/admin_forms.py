@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,7 +20,7 @@ from oauth_grants.redirect_uris import parse_redirect_uris
 
 # (group heading, field names, fieldset CSS classes). "grants" marks the
 # group after which the allowed-scopes table is shown.
-CLIENT_FIELD_GROUPS: list[tuple[str, list[str], tuple[str, ...]]] = [
+CLIENT_FIELD_GROUPS: list[tuple[str | Promise, list[str], tuple[str, ...]]] = [
     (_("Identity"), ["name", "client_type", "homepage_url", "enabled"], ()),
     (_("Redirects and origins"), ["redirect_uris"], ()),
     (
@@ -225,14 +226,15 @@ class LabelledInlineForm(forms.ModelForm):
             if field.label:
                 # The admin wraps selects (add/change links); the wrapper's
                 # copy renders the inner widget, so name that one.
-                widget = getattr(field.widget, "widget", field.widget)
+                inner = getattr(field.widget, "widget", None)
+                widget = inner if isinstance(inner, forms.Widget) else field.widget
                 widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
     """Names each row's "delete" checkbox (a bare checkbox in a table cell)."""
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this row")

@@ -7,7 +7,7 @@ revocation goes through services.tokens_revoke / consent_revoke.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.actors import acting_user
 from oauth_grants.admin_forms import LabelledSplitDateTime
 from oauth_grants.audit_text import (
     audit_subject,
@@ -85,7 +86,7 @@ class TokenAdminBase(ReadOnlyAdmin):
     )
     search_fields = ("user__username", "application__name", "application__client_id")
     list_select_related = ("user", "application")
-    exclude = ("token", "token_checksum")
+    exclude: ClassVar[tuple[str, ...]] = ("token", "token_checksum")
     date_hierarchy = "created"
     kind = "access"
 
@@ -111,7 +112,7 @@ class TokenAdminBase(ReadOnlyAdmin):
         done = tokens_revoke_selected(
             model=self.model,
             ids=queryset.values_list("pk", flat=True),
-            actor=request.user,
+            actor=acting_user(request),
             via="admin",
         )
         self.message_user(request, revocation_message(done, kind=self.kind))
@@ -125,7 +126,7 @@ class AccessTokenAdmin(TokenAdminBase):
 
 class RefreshTokenAdmin(TokenAdminBase):
     kind = "refresh"
-    exclude = ("token", "token_checksum", "access_token")
+    exclude: ClassVar[tuple[str, ...]] = ("token", "token_checksum", "access_token")
 
 
 class AuthorizationCodeAdmin(ReadOnlyAdmin):
@@ -160,7 +161,8 @@ class ConsentAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: QuerySet[Consent]
     ) -> None:
         total = sum(
-            consent_revoke(consent=c, actor=request.user, via="admin") for c in queryset
+            consent_revoke(consent=c, actor=acting_user(request), via="admin")
+            for c in queryset
         )
         self.message_user(request, _("Consent revoked; %d token(s) revoked.") % total)
 
@@ -245,7 +247,7 @@ def revoke_user_tokens(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> None:
     total = sum(
-        tokens_revoke(user=u, actor=request.user, via="admin") for u in queryset
+        tokens_revoke(user=u, actor=acting_user(request), via="admin") for u in queryset
     )
     modeladmin.message_user(request, _("%d token(s) revoked.") % total)
 
@@ -271,7 +273,8 @@ class SignInLockedFilter(admin.SimpleListFilter):
 class OAuthUserAdmin(UserAdmin):
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     actions = [revoke_user_tokens, unlock_sign_in]
-    list_display = (*UserAdmin.list_display, "sign_in_locked")
+    # Django's own columns, read from the class on purpose.
+    list_display = (*UserAdmin.list_display, "sign_in_locked")  # type: ignore[misc]
     list_filter = (*UserAdmin.list_filter, SignInLockedFilter)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import cast
 
 from django import template
 
@@ -19,7 +20,7 @@ VALUE_HEIGHT = 12
 @register.inclusion_tag("admin/oauth_grants/dashboard.html")
 def oauth_dashboard() -> dict[str, object]:
     stats = dashboard_stats()
-    series = stats["issued_per_day"]
+    series = cast("list[tuple[date, int]]", stats["issued_per_day"])
     total = sum(n for _day, n in series)
     peak = max((n for _day, n in series), default=0) or 1
     slot = CHART_WIDTH / len(series)

@@ -125,7 +125,7 @@ def _admin_urls(superuser: Any) -> list[str]:
     """Every admin list, add form and change form that has a row to show."""
     request = RequestFactory().get("/admin/")
     request.user = superuser
-    urls = [reverse("admin:index"), reverse("oauth-effective-settings")]
+    urls = [reverse("admin:index"), reverse("oauth_grants:oauth-effective-settings")]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:%s_%s_changelist" % info))
