@@ -42,7 +42,9 @@ CATALOGUES = (
         source="oauth_grants",
         ignore=(
             "admin.py",
+            "admin_forms.py",
             "admin_tokens.py",
+            "audit_text.py",
             "models.py",
             "checks.py",
             "hashers.py",

@@ -20,6 +20,7 @@ from tests.factories import (
     make_user,
     redirect_query,
 )
+from tests.oauth_grants.test_admin_console import client_form
 
 pytestmark = pytest.mark.django_db
 
@@ -182,27 +183,19 @@ def test_create_client_stores_policy_links(scopes, capsys):
 
 
 def test_admin_form_takes_policy_links_and_refuses_http(admin_client, scopes):
-    form = {
-        "name": "Printer",
-        "client_type": "confidential",
-        "grant_types": ["client_credentials"],
-        "redirect_uris": "",
-        "access_token_lifetime": 3600,
-        "refresh_token_lifetime": 86400,
-        "issue_refresh_tokens": "on",
-        "enabled": "on",
-        "privacy_policy_uri": "http://p.example.test/privacy",
-        "terms_of_service_uri": "https://p.example.test/terms",
-        "clientscope_set-TOTAL_FORMS": 0,
-        "clientscope_set-INITIAL_FORMS": 0,
-    }
+    form = client_form(
+        privacy_policy_uri="http://p.example.test/privacy",
+        terms_of_service_uri="https://p.example.test/terms",
+    )
     refused = admin_client.post("/admin/oauth_grants/client/add/", form)
     assert refused.status_code == 200
     assert "Use an https address" in refused.content.decode()
     assert not Client.objects.exists()
     form["privacy_policy_uri"] = "https://p.example.test/privacy"
     admin_client.post("/admin/oauth_grants/client/add/", form)
-    assert Client.objects.get().privacy_policy_uri == "https://p.example.test/privacy"
+    client = Client.objects.get()
+    assert client.privacy_policy_uri == "https://p.example.test/privacy"
+    assert client.terms_of_service_uri == "https://p.example.test/terms"
 
 
 def test_account_apps_says_when_an_app_was_last_used(browser, api, confidential):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -137,7 +138,7 @@ def test_the_schema_link_shows_json_in_the_browser(scopes):
 def test_seed_demo_registers_the_docs_client(settings, tmp_path):
     settings.BASE_DIR = tmp_path
     settings.AUTHSERVER_ISSUER = "http://127.0.0.1"
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     docs = Client.objects.get(client_id="api-docs-demo")
     assert docs.client_type == Client.CLIENT_PUBLIC
     assert docs.redirect_uri_list == [DOCS_REDIRECT]
