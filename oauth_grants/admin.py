@@ -26,7 +26,7 @@ from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from h
     RefreshTokenAdmin,
 )
 from oauth_grants.models import Client, ClientScope, GrantType, Scope
-from oauth_grants.redirect_uris import parse_redirect_uris
+from oauth_grants.redirect_uris import describe_redirect_uri, parse_redirect_uris
 from oauth_grants.services import (
     client_delete,
     client_save,
@@ -34,6 +34,14 @@ from oauth_grants.services import (
     clients_set_enabled,
     scope_deletion_blockers,
     tokens_revoke,
+)
+
+# Space-separated lists on the model, one item per line in the form.
+LIST_FIELDS = (
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "allowed_origins",
+    "allowed_resources",
 )
 
 
@@ -53,6 +61,29 @@ class ClientAdminForm(forms.ModelForm):
         ),
     )
 
+    post_logout_redirect_uris = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        required=False,
+        help_text=_("One per line: where sign-out may return the person to."),
+    )
+    allowed_origins = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        required=False,
+        help_text=_(
+            "Browser apps: one origin per line (https://app.example.com, or "
+            "http on 127.0.0.1 / [::1] / localhost) that may call the token, "
+            "revocation and userinfo endpoints from the browser (CORS)."
+        ),
+    )
+    allowed_resources = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        required=False,
+        help_text=_(
+            "APIs this client may ask tokens for (the resource parameter, "
+            "RFC 8707), one per line."
+        ),
+    )
+
     class Meta:
         model = Client
         fields = [
@@ -66,18 +97,26 @@ class ClientAdminForm(forms.ModelForm):
             "refresh_token_lifetime",
             "enabled",
             "is_resource_server",
+            "allowed_origins",
+            "post_logout_redirect_uris",
+            "allowed_resources",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
         if self.instance.pk:
-            self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uri_list)
+            for name in LIST_FIELDS:
+                self.initial[name] = "\n".join(getattr(self.instance, name).split())
             # A secret cannot be handed to a client after the fact, nor taken away.
             self.fields["client_type"].disabled = True
 
-    def clean_redirect_uris(self) -> str:
-        return " ".join(parse_redirect_uris(self.cleaned_data["redirect_uris"]))
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in LIST_FIELDS:
+            if name in cleaned:
+                cleaned[name] = " ".join(parse_redirect_uris(cleaned[name] or ""))
+        return cleaned
 
     def clean_grant_types(self) -> list[str]:
         return sorted(set(self.cleaned_data["grant_types"]))
@@ -151,6 +190,8 @@ class ClientAdmin(admin.ModelAdmin):
         request._new_client_secret = client_save(
             client=obj, actor=request.user, is_new=not change, was_enabled=was_enabled
         )
+        for uri in obj.redirect_uri_list:
+            self.message_user(request, describe_redirect_uri(uri), messages.INFO)
 
     def response_add(
         self, request: HttpRequest, obj: Client, post_url_continue: str | None = None

@@ -292,6 +292,9 @@ def client_create(
     refresh_token_lifetime: int = 30 * 24 * 3600,
     is_resource_server: bool = False,
     homepage_url: str = "",
+    allowed_origins: list[str] | None = None,
+    post_logout_redirect_uris: list[str] | None = None,
+    allowed_resources: list[str] | None = None,
     actor: AbstractBaseUser | None = None,
 ) -> tuple[Client, str | None]:
     """Register a client; return it with its secret in clear (confidential only).
@@ -310,6 +313,9 @@ def client_create(
             refresh_token_lifetime=refresh_token_lifetime,
             is_resource_server=is_resource_server,
             homepage_url=homepage_url,
+            allowed_origins=" ".join(allowed_origins or []),
+            post_logout_redirect_uris=" ".join(post_logout_redirect_uris or []),
+            allowed_resources=" ".join(allowed_resources or []),
         )
         secret: str | None = None
         if client_type == Client.CLIENT_CONFIDENTIAL:
