@@ -20,6 +20,7 @@ UserInfo endpoints, the discovery documents and the JWKS. The rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -38,12 +39,22 @@ ALLOWED_REQUEST_HEADERS = "Authorization, Content-Type"
 EXPOSED_HEADERS = "WWW-Authenticate, Retry-After"
 MAX_ORIGIN_LENGTH = 300
 
-# Who may read an endpoint's answers from another origin.
-REQUEST_CLIENT = "request client"
-TOKEN_CLIENT = "token client"
-ANY_ORIGIN = "any origin"
-# Which client a view answered for; set by the view, read by ``cors``.
-CLIENT_ATTRIBUTE = "cors_client"
+# The client_id of the token a view answered for (UserInfo); set by the view.
+TOKEN_CLIENT_ID_ATTRIBUTE = "cors_client_id"
+
+
+@dataclass(frozen=True)
+class OriginPolicy:
+    """Who may read an endpoint's answers from another origin.
+
+    ``preflight(origin)`` decides a preflight, which names no client;
+    ``actual(request, origin)`` the response itself, once the view has run.
+    ``wildcard``: answer ``*`` (public documents) instead of the origin.
+    """
+
+    preflight: Callable[[str], bool]
+    actual: Callable[[HttpRequest, str], bool]
+    wildcard: bool = False
 
 
 def validate_origin(origin: str) -> str:
@@ -102,15 +113,11 @@ def parse_origins(text: str) -> list[str]:
     return list(dict.fromkeys(text.split()))
 
 
-def _origin_listed(origin: str, allowed: Iterable[str]) -> bool:
-    return origin in allowed
-
-
 def origin_allowed_for_client(client: Client | None, origin: str) -> bool:
     return (
         client is not None
         and client.enabled
-        and (_origin_listed(origin, parse_origins(client.allowed_origins)))
+        and (origin in parse_origins(client.allowed_origins))
     )
 
 
@@ -121,7 +128,7 @@ def origin_allowed_for_some_client(origin: str) -> bool:
     candidates = Client.objects.filter(
         enabled=True, allowed_origins__contains=origin
     ).values_list("allowed_origins", flat=True)
-    return any(_origin_listed(origin, parse_origins(text)) for text in candidates)
+    return any(origin in parse_origins(text) for text in candidates)
 
 
 def _request_origin(request: HttpRequest) -> str | None:
@@ -131,36 +138,53 @@ def _request_origin(request: HttpRequest) -> str | None:
     return origin
 
 
-def _request_client(request: HttpRequest) -> Client | None:
-    """The client this request names (Basic or body client_id), if enabled."""
+def _named_client_allows(request: HttpRequest, origin: str) -> bool:
+    """The client the request names (Basic or body client_id) allows ``origin``."""
     from oauth_grants.client_auth import claimed_client_id, load_client
 
-    cached = getattr(request, CLIENT_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
     claimed = claimed_client_id(
         request.META.get("HTTP_AUTHORIZATION"), request.POST.get("client_id")
     )
-    return load_client(claimed) if claimed else None
+    return origin_allowed_for_client(load_client(claimed), origin)
 
 
-def _allowed(request: HttpRequest, origin: str, policy: str, preflight: bool) -> bool:
-    if policy == ANY_ORIGIN:
-        return True
-    if preflight:
-        return origin_allowed_for_some_client(origin)
-    if policy == REQUEST_CLIENT:
-        return origin_allowed_for_client(_request_client(request), origin)
-    return origin_allowed_for_client(getattr(request, CLIENT_ATTRIBUTE, None), origin)
+def _token_client_allows(request: HttpRequest, origin: str) -> bool:
+    """The client of the token the view accepted allows ``origin``."""
+    from oauth_grants.client_auth import load_client
+
+    client_id = getattr(request, TOKEN_CLIENT_ID_ATTRIBUTE, None)
+    return origin_allowed_for_client(load_client(client_id), origin)
 
 
-def _allow(response: HttpResponse, origin: str, policy: str) -> None:
-    response["Access-Control-Allow-Origin"] = "*" if policy == ANY_ORIGIN else origin
+def _anyone(*args: object) -> bool:
+    return True
+
+
+# Token and revocation endpoints: the request's own client.
+REQUEST_CLIENT = OriginPolicy(origin_allowed_for_some_client, _named_client_allows)
+# UserInfo: the client the presented token was issued to.
+TOKEN_CLIENT = OriginPolicy(origin_allowed_for_some_client, _token_client_allows)
+# Discovery documents and the JWKS: public.
+ANY_ORIGIN = OriginPolicy(_anyone, _anyone, wildcard=True)
+
+
+def listed_origins(origins: Callable[[], Iterable[str]]) -> OriginPolicy:
+    """A fixed list of origins, read when asked (``*`` in it: any origin)."""
+
+    def allowed(origin: str) -> bool:
+        listed = set(origins())
+        return "*" in listed or origin in listed
+
+    return OriginPolicy(allowed, lambda request, origin: allowed(origin))
+
+
+def _allow(response: HttpResponse, origin: str, policy: OriginPolicy) -> None:
+    response["Access-Control-Allow-Origin"] = "*" if policy.wildcard else origin
     response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
 
 
 def cors(
-    policy: str, methods: str
+    policy: OriginPolicy, methods: str
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Answer preflights and mark the responses of a view for ``policy``.
 
@@ -180,16 +204,14 @@ def cors(
             )
             if preflight:
                 response = HttpResponse(status=204)
-                if _allowed(request, origin, policy, preflight=True):
+                if policy.preflight(origin):
                     _allow(response, origin, policy)
                     response["Access-Control-Allow-Methods"] = methods
                     response["Access-Control-Allow-Headers"] = ALLOWED_REQUEST_HEADERS
                     response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_SECONDS)
             else:
                 response = view(request, *args, **kwargs)
-                if origin is not None and _allowed(
-                    request, origin, policy, preflight=False
-                ):
+                if origin is not None and policy.actual(request, origin):
                     _allow(response, origin, policy)
             patch_vary_headers(response, ["Origin"])
             return response

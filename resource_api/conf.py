@@ -18,6 +18,18 @@ REALM ("authserver")
 OPERATION_CACHE_SECONDS (60)
     how long the operation-to-scope table is kept in the shared cache; edits
     made through resource_api.services clear it at once.
+IDENTIFIER ("")
+    this API's resource identifier (RFC 8707, RFC 9728 ``resource``), e.g.
+    ``https://api.example.com/api/v1/``. Empty: the URL of the API's root as
+    this request reached it. A token with another audience is refused.
+REQUIRE_AUDIENCE (False)
+    refuse tokens that carry no audience at all (issued without ``resource``).
+AUTHORIZATION_SERVER ("")
+    the issuer of the authorization server, published in the protected
+    resource metadata (RFC 9728 ``authorization_servers``).
+CORS_ALLOWED_ORIGINS ([])
+    browser apps' origins that may call the API (CORS); ``*`` for any: the
+    API takes bearer tokens only, never cookies.
 OPERATION_LOCAL_SECONDS (2)
     how long each process keeps its own copy of that table: the longest an
     edit takes to reach the other processes (0: ask the shared cache on
@@ -62,6 +74,22 @@ class ResourceApiSettings:
     @property
     def REALM(self) -> str:  # noqa: N802
         return self._get("REALM", "authserver")
+
+    @property
+    def IDENTIFIER(self) -> str:  # noqa: N802
+        return self._get("IDENTIFIER", "")
+
+    @property
+    def REQUIRE_AUDIENCE(self) -> bool:  # noqa: N802
+        return bool(self._get("REQUIRE_AUDIENCE", False))
+
+    @property
+    def AUTHORIZATION_SERVER(self) -> str:  # noqa: N802
+        return self._get("AUTHORIZATION_SERVER", "")
+
+    @property
+    def CORS_ALLOWED_ORIGINS(self) -> list[str]:  # noqa: N802
+        return list(self._get("CORS_ALLOWED_ORIGINS", []))
 
     @property
     def OPERATION_CACHE_SECONDS(self) -> int:  # noqa: N802

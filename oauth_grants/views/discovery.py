@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from oauth_grants.conf import app_settings
+from oauth_grants.cors import ANY_ORIGIN, cors
 from oauth_grants.models import Scope
 
 CLIENT_AUTH = ["client_secret_basic", "client_secret_post"]
@@ -45,6 +46,7 @@ def metadata_document() -> dict[str, object]:
     return metadata
 
 
+@cors(ANY_ORIGIN, "GET")
 @require_GET
 def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(metadata_document())
