@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -59,6 +59,12 @@ from oauth_grants.sql import insert_row
 from oauth_grants.tokens import token_digest
 
 log = logging.getLogger(__name__)
+
+
+def _from_timestamp(value: Any) -> Any:
+    if not isinstance(value, int) or value <= 0:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
 
 
 def _remote_addr(request: Any) -> str | None:
@@ -278,6 +284,7 @@ class AuthServerValidator(OAuth2Validator):
             code_challenge_method=request.code_challenge_method or "",
             nonce=request.nonce or "",
             claims="",
+            auth_time=_from_timestamp(getattr(request, "auth_time", None)),
         )
 
     def validate_code(
@@ -509,6 +516,10 @@ class AuthServerValidator(OAuth2Validator):
         claims, _expires = super().get_id_token_dictionary(
             token, token_handler, request
         )
+        code = getattr(request, "authorization_code_instance", None)
+        if code is not None and code.auth_time is not None:
+            # When the person signed in for this authorization (OIDC Core §2).
+            claims["auth_time"] = int(code.auth_time.timestamp())
         lifetime = app_settings.ID_TOKEN_LIFETIME_SECONDS
         expires = timezone.now() + timedelta(seconds=lifetime)
         claims["exp"] = int(expires.timestamp())

@@ -39,7 +39,7 @@ def metadata_document() -> dict[str, object]:
         "revocation_endpoint_auth_methods_supported": [*CLIENT_AUTH, "none"],
         "scopes_supported": list(Scope.objects.values_list("name", flat=True)),
         "authorization_response_iss_parameter_supported": True,
-        "prompt_values_supported": ["none", "consent"],
+        "prompt_values_supported": ["none", "consent", "login"],
     }
     if oidc_enabled():
         metadata.update(oidc_metadata_extra())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from oauth_grants.lockout import (
@@ -45,5 +47,15 @@ class LockoutAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+# When this session's person last proved who they are (the ID token's
+# auth_time, the age max_age is measured against).
+AUTH_TIME_SESSION_KEY = "auth_time"
+
+
 class LockoutLoginView(LoginView):
     authentication_form = LockoutAuthenticationForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        self.request.session[AUTH_TIME_SESSION_KEY] = int(time.time())
+        return response

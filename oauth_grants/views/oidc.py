@@ -79,7 +79,17 @@ def oidc_metadata_extra() -> dict[str, object]:
     return {
         "userinfo_endpoint": issuer + "/oauth/userinfo",
         "jwks_uri": issuer + "/oauth/jwks",
+        "end_session_endpoint": issuer + "/oauth/logout",
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *CLAIM_SCOPE],
+        "claims_supported": [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            *CLAIM_SCOPE,
+        ],
     }
