@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from authserver import health
 from oauth_grants.views.login import LockoutLoginView
+from resource_api.audience import protected_resource_metadata
 
 handler500 = "authserver.errors.server_error"
 
@@ -19,6 +20,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("resource_api.urls")),
+    path(
+        ".well-known/oauth-protected-resource",
+        protected_resource_metadata,
+        name="protected-resource-metadata",
+    ),
+    path(
+        ".well-known/oauth-protected-resource/<path:path>",
+        protected_resource_metadata,
+        name="protected-resource-metadata-path",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -285,6 +285,7 @@ class AuthServerValidator(OAuth2Validator):
             nonce=request.nonce or "",
             claims="",
             auth_time=_from_timestamp(getattr(request, "auth_time", None)),
+            resource=list(getattr(request, "audience", None) or []),
         )
 
     def validate_code(
@@ -468,6 +469,7 @@ class AuthServerValidator(OAuth2Validator):
                 token_checksum=token_digest(token["access_token"]),
                 token_family=family,
                 source_refresh_token=None,
+                resource=request.audience,
             )
             refresh_value = token.get("refresh_token")
             if refresh_value and user is not None and client.issue_refresh_tokens:
@@ -481,6 +483,7 @@ class AuthServerValidator(OAuth2Validator):
                     token_family=family,
                     scope=scope,
                     expires=now + timedelta(seconds=client.refresh_token_lifetime),
+                    resource=request.audience,
                 )
             else:
                 token.pop("refresh_token", None)

@@ -58,7 +58,7 @@ CARRIED = (
     "code_challenge",
     "code_challenge_method",
     "nonce",
-    "resource",
+    "audience",
 )
 
 
