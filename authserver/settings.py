@@ -221,6 +221,8 @@ AUTHSERVER = {
     "REFRESH_TOKEN_REUSE_GRACE_SECONDS": env_int("AUTHSERVER_REFRESH_GRACE_S", 5),
     # A person is not asked again for scopes they approved within this many days.
     "CONSENT_REMEMBER_DAYS": env_int("AUTHSERVER_CONSENT_REMEMBER_DAYS", 90),
+    # cleartokens deletes audit events older than this many days (0: never).
+    "AUDIT_RETENTION_DAYS": env_int("AUTHSERVER_AUDIT_RETENTION_DAYS", 365),
     # Requests per RATE_LIMIT_WINDOW_SECONDS, per address and per client_id;
     # past them: 429 with Retry-After (oauth_grants/ratelimit.py).
     "RATE_LIMIT_WINDOW_SECONDS": 60,
@@ -234,8 +236,13 @@ AUTHSERVER = {
     },
     # Sign-in lockout (oauth_grants/lockout.py).
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": env_int("AUTHSERVER_LOGIN_MAX_FAILURES", 5),
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int("AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 20),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int(
+        "AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 100
+    ),
     "LOGIN_LOCKOUT_SECONDS": env_int("AUTHSERVER_LOGIN_LOCKOUT_S", 900),
+    # The reverse proxies in front of the server (addresses or networks):
+    # X-Forwarded-For is believed only through them (client_address.py).
+    "TRUSTED_PROXIES": env_list("AUTHSERVER_TRUSTED_PROXIES", []),
 }
 
 # --- The resource API (resource_api/conf.py documents each key) -----------

@@ -95,6 +95,7 @@ class ClientAdminForm(forms.ModelForm):
             "access_token_lifetime",
             "issue_refresh_tokens",
             "refresh_token_lifetime",
+            "refresh_token_max_lifetime",
             "enabled",
             "is_resource_server",
             "allowed_origins",
@@ -105,6 +106,9 @@ class ClientAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        # Left out of a POST (a form from before the field existed, a script),
+        # the absolute lifetime keeps its default or its current value.
+        self.fields["refresh_token_max_lifetime"].required = False
         if self.instance.pk:
             for name in LIST_FIELDS:
                 self.initial[name] = "\n".join(getattr(self.instance, name).split())

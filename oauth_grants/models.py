@@ -47,6 +47,13 @@ from oauth_grants.resources import parse_resources, validate_resource
 # without space, double quote or backslash.
 SCOPE_NAME_RE = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]{1,100}$")
 
+# A client's token lifetimes unless its policy says otherwise (seconds). The
+# refresh token's idle expiry slides forward with each rotation, never past
+# the family's absolute lifetime, counted from the code exchange.
+DEFAULT_ACCESS_TOKEN_LIFETIME = 3600
+DEFAULT_REFRESH_TOKEN_LIFETIME = 30 * 24 * 3600
+DEFAULT_REFRESH_TOKEN_MAX_LIFETIME = 90 * 24 * 3600
+
 
 def validate_scope_name(value: str) -> None:
     if not SCOPE_NAME_RE.match(value or ""):
@@ -94,14 +101,26 @@ class Client(AbstractApplication):
     )
     homepage_url = models.URLField(blank=True, default="")
     access_token_lifetime = models.PositiveIntegerField(
-        default=3600, help_text=_("Access token lifetime in seconds.")
+        default=DEFAULT_ACCESS_TOKEN_LIFETIME,
+        help_text=_("Access token lifetime in seconds."),
     )
     issue_refresh_tokens = models.BooleanField(
         default=True,
         help_text=_("Issue a rotating refresh token with user-bound access tokens."),
     )
     refresh_token_lifetime = models.PositiveIntegerField(
-        default=30 * 24 * 3600, help_text=_("Refresh token lifetime in seconds.")
+        default=DEFAULT_REFRESH_TOKEN_LIFETIME,
+        help_text=_(
+            "Idle lifetime of a refresh token in seconds: each refresh moves it "
+            "forward, never past the absolute lifetime below."
+        ),
+    )
+    refresh_token_max_lifetime = models.PositiveIntegerField(
+        default=DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
+        help_text=_(
+            "Absolute lifetime in seconds of the refresh tokens of one sign-in, "
+            "counted from the code exchange; past it the person signs in again."
+        ),
     )
     enabled = models.BooleanField(
         default=True,
@@ -212,10 +231,14 @@ class Client(AbstractApplication):
                 validate_resource(resource)
             except ValidationError as exc:
                 errors.setdefault("allowed_resources", []).extend(exc.messages)
-        if self.access_token_lifetime is not None and self.access_token_lifetime < 1:
-            errors.setdefault("access_token_lifetime", []).append(
-                _("Must be at least 1 second.")
-            )
+        for name in (
+            "access_token_lifetime",
+            "refresh_token_lifetime",
+            "refresh_token_max_lifetime",
+        ):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                errors.setdefault(name, []).append(_("Must be at least 1 second."))
         if errors:
             raise ValidationError(errors)
 
@@ -245,6 +268,9 @@ class AuthorizationCode(AbstractGrant):
     redeemed_at = models.DateTimeField(null=True, blank=True)
     token_family = models.UUIDField(null=True, blank=True, editable=False)
     auth_time = models.DateTimeField(null=True, blank=True, editable=False)
+    # RFC 6749 §4.1.3: the authorization request carried redirect_uri, so the
+    # token request must repeat it (False: the registered URI was used).
+    redirect_uri_required = models.BooleanField(default=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["expires"], name="code_expires_idx")]
@@ -297,6 +323,9 @@ class RefreshToken(AbstractRefreshToken):
     scope = models.TextField(blank=True, default="")
     expires = models.DateTimeField(null=True, blank=True)
     rotated_at = models.DateTimeField(null=True, blank=True)
+    # When the family's first refresh token was issued (the code exchange):
+    # the start of its absolute lifetime, carried to each rotated successor.
+    family_started = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -390,6 +419,7 @@ class AuditEvent(models.Model):
         CLIENT_AUTH_FAILED = "client_auth_failed", _("Client authentication failed")
         INTROSPECTION_REFUSED = "introspection_refused", _("Introspection refused")
         LOGIN_LOCKED = "login_locked", _("Login locked out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")
@@ -430,3 +460,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.created.isoformat(timespec="seconds"), self.event)
+
+
+class SignInFailures(models.Model):
+    """Failed sign-ins of one account name within the lockout window.
+
+    One row per account name that failed (it need not exist: guesses at
+    unknown names are counted the same way). oauth_grants/lockout.py reserves
+    an attempt by incrementing ``failures`` under a row lock before the
+    password is checked, so concurrent guesses cannot overshoot the limit.
+    """
+
+    username_key = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in failures")
+        verbose_name_plural = _("sign-in failures")
+
+    def __str__(self) -> str:
+        return "%s: %d" % (self.username_key, self.failures)

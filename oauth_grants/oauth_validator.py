@@ -32,6 +32,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
+from oauth_grants.client_address import client_address_from_meta
 from oauth_grants.client_auth import (
     MAX_CLIENT_ID_LENGTH,
     MalformedCredentials,
@@ -67,9 +68,33 @@ def _from_timestamp(value: Any) -> Any:
     return datetime.fromtimestamp(value, tz=UTC)
 
 
+def family_start(previous: RefreshToken | None, now: datetime) -> datetime:
+    """When the family of a new refresh token began: now for a code exchange,
+    else its predecessor's start (its creation, for rows from before the
+    absolute lifetime existed)."""
+    if previous is None:
+        return now
+    return previous.family_started or previous.created
+
+
+def family_deadline(token: RefreshToken, client: Client) -> datetime:
+    """The end of the absolute lifetime of ``token``'s family."""
+    started = token.family_started or token.created
+    return started + timedelta(seconds=client.refresh_token_max_lifetime)
+
+
+def refresh_token_expiry(client: Client, started: datetime, now: datetime) -> datetime:
+    """The idle expiry slides forward with each rotation, never past the
+    family's absolute lifetime: min(now + idle, start + max)."""
+    return min(
+        now + timedelta(seconds=client.refresh_token_lifetime),
+        started + timedelta(seconds=client.refresh_token_max_lifetime),
+    )
+
+
 def _remote_addr(request: Any) -> str | None:
     headers = getattr(request, "headers", None) or {}
-    return headers.get("REMOTE_ADDR")
+    return client_address_from_meta(headers)
 
 
 class AuthServerValidator(OAuth2Validator):
@@ -279,6 +304,9 @@ class AuthServerValidator(OAuth2Validator):
             expires=timezone.now()
             + timedelta(seconds=oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS),
             redirect_uri=request.redirect_uri,
+            redirect_uri_required=not getattr(
+                request, "using_default_redirect_uri", False
+            ),
             scope=" ".join(approved),
             code_challenge=request.code_challenge or "",
             code_challenge_method=request.code_challenge_method or "",
@@ -340,13 +368,26 @@ class AuthServerValidator(OAuth2Validator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
+        """RFC 6749 §4.1.3: redirect_uri is required when the authorization
+        request carried it, and identical to it; otherwise invalid_grant
+        (§5.2), even when the client has one registered URI to fall back on."""
         request = kwargs.get("request") or (args[0] if args else None)
         grant = getattr(request, "authorization_code_instance", None)
         if grant is None:
             grant = AuthorizationCode.objects.filter(
                 code=token_digest(code), application=client
             ).first()
-        return grant is not None and redirect_uri == grant.redirect_uri
+        left_out = getattr(request, "using_default_redirect_uri", False)
+        if (
+            grant is None
+            or (left_out and grant.redirect_uri_required)
+            or redirect_uri != grant.redirect_uri
+        ):
+            raise errors.InvalidGrantError(
+                description="redirect_uri does not match the authorization request.",
+                request=request,
+            )
+        return True
 
     def get_authorization_code_scopes(
         self, client_id: Any, code: str, redirect_uri: str, request: Any
@@ -407,6 +448,8 @@ class AuthServerValidator(OAuth2Validator):
                 )
             return False
         if rt.is_expired() or not rt.user.is_active:
+            return False
+        if timezone.now() >= family_deadline(rt, client):
             return False
         request.user = rt.user
         request.refresh_token = refresh_token
@@ -473,6 +516,7 @@ class AuthServerValidator(OAuth2Validator):
             )
             refresh_value = token.get("refresh_token")
             if refresh_value and user is not None and client.issue_refresh_tokens:
+                started = family_start(previous, now)
                 insert_row(
                     RefreshToken,
                     user=user,
@@ -482,7 +526,8 @@ class AuthServerValidator(OAuth2Validator):
                     token_checksum=token_digest(refresh_value),
                     token_family=family,
                     scope=scope,
-                    expires=now + timedelta(seconds=client.refresh_token_lifetime),
+                    family_started=started,
+                    expires=refresh_token_expiry(client, started, now),
                     resource=request.audience,
                 )
             else:

@@ -20,6 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from oauth_grants.models import (
+    DEFAULT_ACCESS_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
     AccessToken,
     AuditEvent,
     Client,
@@ -288,8 +291,9 @@ def client_create(
     redirect_uris: list[str],
     scopes: list[str],
     issue_refresh_tokens: bool = True,
-    access_token_lifetime: int = 3600,
-    refresh_token_lifetime: int = 30 * 24 * 3600,
+    access_token_lifetime: int = DEFAULT_ACCESS_TOKEN_LIFETIME,
+    refresh_token_lifetime: int = DEFAULT_REFRESH_TOKEN_LIFETIME,
+    refresh_token_max_lifetime: int = DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
     is_resource_server: bool = False,
     homepage_url: str = "",
     allowed_origins: list[str] | None = None,
@@ -311,6 +315,7 @@ def client_create(
             issue_refresh_tokens=issue_refresh_tokens,
             access_token_lifetime=access_token_lifetime,
             refresh_token_lifetime=refresh_token_lifetime,
+            refresh_token_max_lifetime=refresh_token_max_lifetime,
             is_resource_server=is_resource_server,
             homepage_url=homepage_url,
             allowed_origins=" ".join(allowed_origins or []),
@@ -445,3 +450,23 @@ def scope_deletion_blockers(*, scope: Scope) -> list[str]:
     if live.exists():
         reasons.append("live access tokens still hold it")
     return reasons
+
+
+def user_password_changed(*, user: AbstractBaseUser) -> int:
+    """A person's password changed (or was reset): end every authorization.
+
+    Every live token of the person is revoked through the one revoke path and
+    every remembered consent forgotten, in one transaction, with an audit
+    record: whoever knew the old password may have used it to authorize an
+    app. Django itself ends the person's other sessions (the session hash).
+    Returns the number of token rows revoked.
+    """
+    with transaction.atomic():
+        consents = Consent.objects.filter(user=user).delete()[0]
+        count = _mark_revoked(access=Q(user=user), refresh=Q(user=user))
+        audit_record(
+            event=AuditEvent.Type.PASSWORD_CHANGED,
+            user=user,
+            detail={"tokens_revoked": count, "consents_forgotten": consents},
+        )
+    return count

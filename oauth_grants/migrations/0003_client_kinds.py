@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("oauth_grants", "0002_drop_pattern_ops_indexes"),
+        ("oauth_grants", "0004_token_policy"),
     ]
 
     operations = [

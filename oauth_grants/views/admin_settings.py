@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from oauth_grants.conf import app_settings
+from oauth_grants.models import (
+    DEFAULT_ACCESS_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
+)
+
+
+def _retention(days: int) -> str:
+    return "%s days (cleartokens prunes older events)" % days if days else "forever"
 
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
+    """Superusers only: the page tells how the server's defences are tuned,
+    which a staff account with no permissions has no business reading."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
     oauth = settings.OAUTH2_PROVIDER
     api = getattr(settings, "RESOURCE_API", {})
     rows = [
@@ -20,8 +34,17 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
             "%s s" % oauth["AUTHORIZATION_CODE_EXPIRE_SECONDS"],
         ),
         ("PKCE", "required for every client, S256 only"),
-        ("Access token lifetime", "per client (default 3600 s)"),
-        ("Refresh tokens", "per client; rotated on every use"),
+        (
+            "Access token lifetime",
+            "per client (default %s s)" % DEFAULT_ACCESS_TOKEN_LIFETIME,
+        ),
+        (
+            "Refresh tokens",
+            "per client; rotated on every use; idle lifetime (default %s s) "
+            "inside an absolute lifetime per sign-in (default %s s)"
+            % (DEFAULT_REFRESH_TOKEN_LIFETIME, DEFAULT_REFRESH_TOKEN_MAX_LIFETIME),
+        ),
+        ("Audit retention", _retention(app_settings.AUDIT_RETENTION_DAYS)),
         (
             "Refresh reuse grace window",
             "%s s" % app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS,

@@ -33,6 +33,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
+from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
 from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
 from oauth_grants.services import audit_record, consent_record
@@ -75,7 +76,7 @@ def error_page(
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -248,6 +249,9 @@ class AuthorizeView(View):
             "uri": core._get_escaped_full_path(request),
             "scopes": list(scopes),
             "credentials": {k: credentials.get(k) for k in CARRIED},
+            # RFC 6749 §4.1.3: the token request must repeat a redirect_uri
+            # the authorization request carried, not one filled in for it.
+            "redirect_uri_given": "redirect_uri" in request.GET,
             "created": now,
             "user": request.user.pk,
         }
@@ -359,6 +363,9 @@ class AuthorizeView(View):
         credentials["user"] = request.user
         credentials["auth_time"] = self._auth_time(request)
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
+        if not parked.get("redirect_uri_given", True):
+            # oauthlib fills in the registered URI again and marks the code so.
+            del credentials["redirect_uri"]
         try:
             with transaction.atomic():
                 headers, _body, _status = core.server.create_authorization_response(

@@ -7,19 +7,49 @@ walked in primary-key ranges of ``--batch-size`` dead rows; references
 between the two token tables are cleared with one UPDATE per range and the
 rows deleted with one DELETE, so memory stays flat whatever the table size
 (bench/scale.py: 1,000,000 expired tokens, same peak memory as 100,000).
+
+A rotated-out refresh token is kept while any token of its family is live:
+presented again, it is what reuse detection revokes the family by (RFC 9700
+§4.14.2). It goes once the whole family is dead. Audit events older than
+``AUDIT_RETENTION_DAYS`` go too (0 keeps them all).
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken, AuthorizationCode, IDToken, RefreshToken
+from oauth_grants.conf import app_settings
+from oauth_grants.lockout import signin_failures_prune
+from oauth_grants.models import (
+    AccessToken,
+    AuditEvent,
+    AuthorizationCode,
+    IDToken,
+    RefreshToken,
+)
+
+
+def family_alive(now: datetime) -> Q:
+    """A refresh token whose family still has a live access or refresh token."""
+    live = Q(token_family=OuterRef("token_family"), revoked__isnull=True)
+    return Q(
+        Exists(RefreshToken.objects.filter(live, expires__gt=now))
+        | Exists(AccessToken.objects.filter(live, expires__gt=now))
+    )
+
+
+def dead_refresh_tokens(now: datetime) -> Q:
+    """Revoked or expired, and not a rotated-out token of a living family."""
+    dead = Q(revoked__isnull=False) | Q(expires__lte=now)
+    needed = Q(rotated_at__isnull=False, token_family__isnull=False) & family_alive(now)
+    return dead & ~needed
 
 
 class Command(BaseCommand):
@@ -35,14 +65,20 @@ class Command(BaseCommand):
         quiet = options["quiet"]
         dead = Q(revoked__isnull=False) | Q(expires__lte=now)
         plan: list[tuple[str, type[Model], Q]] = [
-            ("refresh tokens", RefreshToken, dead),
+            ("refresh tokens", RefreshToken, dead_refresh_tokens(now)),
             ("access tokens", AccessToken, dead),
             ("authorization codes", AuthorizationCode, Q(expires__lte=now)),
             ("ID tokens", IDToken, Q(expires__lte=now, access_token__isnull=True)),
         ]
+        retention = app_settings.AUDIT_RETENTION_DAYS
+        if retention:
+            before = now - timedelta(days=retention)
+            plan.append(("audit events", AuditEvent, Q(created__lt=before)))
         for label, model, condition in plan:
             removed = self._sweep(label, model, condition, size, quiet)
             self.stdout.write("%s: %d removed" % (label, removed))
+        removed = signin_failures_prune()
+        self.stdout.write("sign-in failure counts: %d removed" % removed)
 
     def _sweep(
         self, label: str, model: type[Model], condition: Q, size: int, quiet: bool

@@ -6,7 +6,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oauth_grants.models import Client, GrantType
+from oauth_grants.models import (
+    DEFAULT_ACCESS_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_LIFETIME,
+    DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
+    Client,
+    GrantType,
+)
 from oauth_grants.redirect_uris import describe_redirect_uri
 from oauth_grants.services import client_create
 
@@ -91,9 +97,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--scope", action="append", default=[], dest="scopes")
         parser.add_argument("--no-refresh", action="store_true")
-        parser.add_argument("--access-token-lifetime", type=int, default=3600)
         parser.add_argument(
-            "--refresh-token-lifetime", type=int, default=30 * 24 * 3600
+            "--access-token-lifetime", type=int, default=DEFAULT_ACCESS_TOKEN_LIFETIME
+        )
+        parser.add_argument(
+            "--refresh-token-lifetime",
+            type=int,
+            default=DEFAULT_REFRESH_TOKEN_LIFETIME,
+            metavar="SECONDS",
+            help="idle lifetime: each refresh moves it forward",
+        )
+        parser.add_argument(
+            "--refresh-token-max-lifetime",
+            type=int,
+            default=DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
+            metavar="SECONDS",
+            help="absolute lifetime of one sign-in's refresh tokens",
         )
         parser.add_argument(
             "--resource-server",
@@ -112,7 +131,11 @@ class Command(BaseCommand):
             )
         if not grants and not options["resource_server"]:
             raise CommandError("give at least one --grant", returncode=2)
-        for name in ("access_token_lifetime", "refresh_token_lifetime"):
+        for name in (
+            "access_token_lifetime",
+            "refresh_token_lifetime",
+            "refresh_token_max_lifetime",
+        ):
             if options[name] < 1:
                 raise CommandError(
                     "--%s must be a positive number of seconds"
@@ -129,6 +152,7 @@ class Command(BaseCommand):
                 issue_refresh_tokens=not options["no_refresh"],
                 access_token_lifetime=options["access_token_lifetime"],
                 refresh_token_lifetime=options["refresh_token_lifetime"],
+                refresh_token_max_lifetime=options["refresh_token_max_lifetime"],
                 is_resource_server=options["resource_server"],
                 homepage_url=options["homepage"],
                 allowed_origins=options["allowed_origins"],
