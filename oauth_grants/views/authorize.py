@@ -147,6 +147,9 @@ class AuthorizeView(View):
                     _("The user is not signed in."),
                     state,
                 )
+            if "login" in prompt or "max_age" in request.GET:
+                # The sign-in about to happen is fresh: it meets both.
+                return redirect_to_login(self._after_sign_in(request))
             return redirect_to_login(request.get_full_path())
 
         client = Client.objects.get(client_id=credentials["client_id"])

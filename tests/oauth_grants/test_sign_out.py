@@ -220,3 +220,13 @@ def test_signing_in_records_the_auth_time(app, user):
     before = int(time.time())
     http.post("/accounts/login/", {"username": "alice", "password": "correct horse 42"})
     assert http.session[AUTH_TIME_SESSION_KEY] >= before
+
+
+@pytest.mark.parametrize("extra", [{"max_age": "0"}, {"prompt": "login"}])
+def test_signing_in_meets_prompt_login_and_max_age_once(api, app, pkce, user, extra):
+    params = authorize_params(app, pkce, **extra)
+    response = api.get(authorize_url(params))
+    next_url = parse_qs(urlsplit(response["Location"]).query)["next"][0]
+    assert "max_age" not in next_url and "prompt" not in next_url
+    api.post("/accounts/login/", {"username": "alice", "password": "correct horse 42"})
+    assert api.get(next_url).status_code == 200
