@@ -8,9 +8,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from oauth_grants.conf import app_settings
 from oauth_grants.cors import ANY_ORIGIN, TOKEN_CLIENT, TOKEN_CLIENT_ID_ATTRIBUTE, cors
-from oauth_grants.oidc_claims import CLAIM_SCOPE, claims_for_scopes
+from oauth_grants.oidc_claims import claims_for_scopes
 from oauth_grants.oidc_keys import oidc_enabled, public_jwks
 from oauth_grants.selectors import access_token_active
 from oauth_grants.views.discovery import metadata_document
@@ -72,24 +71,3 @@ class UserInfoView(View):
         return response
 
     post = get
-
-
-def oidc_metadata_extra() -> dict[str, object]:
-    issuer = app_settings.ISSUER
-    return {
-        "userinfo_endpoint": issuer + "/oauth/userinfo",
-        "jwks_uri": issuer + "/oauth/jwks",
-        "end_session_endpoint": issuer + "/oauth/logout",
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "subject_types_supported": ["public"],
-        "claims_supported": [
-            "sub",
-            "iss",
-            "aud",
-            "exp",
-            "iat",
-            "auth_time",
-            "nonce",
-            *CLAIM_SCOPE,
-        ],
-    }
