@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("oauth_grants", "0004_token_policy"),
+        ("oauth_grants", "0005_admin_console"),
     ]
 
     operations = [
