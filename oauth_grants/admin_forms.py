@@ -136,6 +136,16 @@ class DurationField(forms.MultiValueField):
         return seconds
 
 
+def list_field(label: str | Promise, help_text: str | Promise) -> forms.CharField:
+    """A space-separated list on the model, one item per line here."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        required=False,
+        help_text=help_text,
+    )
+
+
 class ClientAdminForm(forms.ModelForm):
     client_type = forms.ChoiceField(
         label=_("Client type"),
@@ -173,27 +183,21 @@ class ClientAdminForm(forms.ModelForm):
             "for a public native app."
         ),
     )
-    post_logout_redirect_uris = forms.CharField(
-        label=_("Post-logout redirect URIs"),
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        required=False,
-        help_text=_("One per line: where sign-out may return the person to."),
+    post_logout_redirect_uris = list_field(
+        _("Post-logout redirect URIs"),
+        _("One per line: where sign-out may return the person to."),
     )
-    allowed_origins = forms.CharField(
-        label=_("Allowed origins"),
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        required=False,
-        help_text=_(
+    allowed_origins = list_field(
+        _("Allowed origins"),
+        _(
             "Browser apps: one origin per line (https://app.example.com, or "
             "http on 127.0.0.1 / [::1] / localhost) that may call the token, "
             "revocation and userinfo endpoints from the browser (CORS)."
         ),
     )
-    allowed_resources = forms.CharField(
-        label=_("Allowed APIs (resources)"),
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        required=False,
-        help_text=_(
+    allowed_resources = list_field(
+        _("Allowed APIs (resources)"),
+        _(
             "APIs this client may ask tokens for (the resource parameter, "
             "RFC 8707), one per line."
         ),

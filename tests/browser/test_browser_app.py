@@ -18,6 +18,7 @@ import pytest
 from oauth_grants.models import AccessToken, Client, RefreshToken
 from tests.browser.static_origin import OAUTH4WEBAPI, static_origin
 from tests.factories import make_client, make_user
+from tests.live_http import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,9 +40,7 @@ def run_in_browser(page, base: str, origin: str, client_id: str) -> dict:
     }
     page.goto(origin + "/app.html?" + urlencode(config))
     page.wait_for_url(base + "/accounts/login/**")
-    page.fill("#id_username", "bea")
-    page.fill("#id_password", "bea-password-42")
-    page.click("button[type=submit]")
+    sign_in(page, "bea", "bea-password-42")
     page.click("button[value=approve]")
     page.wait_for_selector("#result", timeout=20000)
     return json.loads(page.inner_text("#result"))

@@ -18,7 +18,7 @@ import requests
 
 from oauth_grants.models import Client
 from tests.factories import Pkce, make_client, make_user
-from tests.live_http import authorize_query
+from tests.live_http import authorize_query, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,9 +67,7 @@ def test_native_app_receives_the_code_on_its_ephemeral_port(live_server, new_pag
                 app.client_id, redirect_uri, pkce.challenge, "profile", "n-1"
             )
         )
-        page.fill("#id_username", "nia")
-        page.fill("#id_password", "nia-password-42")
-        page.click("button[type=submit]")
+        sign_in(page, "nia", "nia-password-42")
         page.click("button[value=approve]")
         page.wait_for_url(redirect_uri + "**")
         assert "close this window" in page.inner_text("body")

@@ -16,7 +16,7 @@ import requests
 
 from tests.browser.static_origin import static_origin
 from tests.factories import Pkce, make_client, make_user
-from tests.live_http import authorize_query
+from tests.live_http import authorize_query, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,9 +49,7 @@ def test_web_app_signs_the_person_out(
         + authorize_query(app.client_id, CALLBACK, pkce.challenge, "openid", "a-1")
     )
     page.goto(authorize)
-    page.fill("#id_username", "sol")
-    page.fill("#id_password", "sol-password-42")
-    page.click("button[type=submit]")
+    sign_in(page, "sol", "sol-password-42")
     page.click("button[value=approve]")
     page.wait_for_url(CALLBACK + "**")
     code = parse_qs(urlsplit(page.url).query)["code"][0]
@@ -85,9 +83,7 @@ def test_web_app_signs_the_person_out(
     page.goto(authorize)
     assert page.locator("#id_username").is_visible()
     # Without a hint the person is asked first.
-    page.fill("#id_username", "sol")
-    page.fill("#id_password", "sol-password-42")
-    page.click("button[type=submit]")
+    sign_in(page, "sol", "sol-password-42")
     page.wait_for_url(CALLBACK + "**")
     page.goto(metadata["end_session_endpoint"])
     page.screenshot(path=str(artifacts / "sign-out-confirm-1280.png"))

@@ -88,22 +88,23 @@ def test_create_confidential_client_prints_secret_once_and_stores_hash():
     assert check_password(result["client_secret"], client.client_secret)
 
 
+# A browser app's registration; tests add options to it.
+SPA_CLIENT = [
+    "create_client",
+    "--name",
+    "SPA",
+    "--type",
+    "public",
+    "--redirect-uri",
+    "https://spa.example.test/cb",
+    "--grant",
+    "authorization_code",
+]
+
+
 def test_create_public_client_has_no_secret():
     make_scopes()
-    out = run(
-        "create_client",
-        "--name",
-        "SPA",
-        "--type",
-        "public",
-        "--redirect-uri",
-        "https://spa.example.test/cb",
-        "--grant",
-        "authorization_code",
-        "--scope",
-        "profile",
-        "--json",
-    )
+    out = run(*SPA_CLIENT, "--scope", "profile", "--json")
     assert set(json.loads(out)) == {"client_id", "redirect_uris"}
 
 
@@ -252,15 +253,7 @@ def test_grant_refresh_token_with_no_refresh_is_refused():
 def test_browser_app_origins_and_sign_out_uris_are_registered():
     make_scopes()
     out = run(
-        "create_client",
-        "--name",
-        "SPA",
-        "--type",
-        "public",
-        "--redirect-uri",
-        "https://spa.example.test/cb",
-        "--grant",
-        "authorization_code",
+        *SPA_CLIENT,
         "--allowed-origin",
         "HTTPS://SPA.example.test:443",
         "--allowed-origin",
@@ -291,19 +284,7 @@ def test_browser_app_origins_and_sign_out_uris_are_registered():
 def test_bad_origins_and_uris_are_refused_and_nothing_is_saved(option, value, message):
     make_scopes()
     with pytest.raises(CommandError) as excinfo:
-        run(
-            "create_client",
-            "--name",
-            "SPA",
-            "--type",
-            "public",
-            "--redirect-uri",
-            "https://spa.example.test/cb",
-            "--grant",
-            "authorization_code",
-            option,
-            value,
-        )
+        run(*SPA_CLIENT, option, value)
     assert excinfo.value.returncode == 2
     assert message in str(excinfo.value)
     assert not Client.objects.exists()
