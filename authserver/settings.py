@@ -269,6 +269,12 @@ RESOURCE_API = {
     "CLIENT_SECRET": env_str("RESOURCE_API_CLIENT_SECRET", ""),
     "TIMEOUT_SECONDS": env_int("RESOURCE_API_TIMEOUT_MS", 2000) / 1000,
     "CACHE_SECONDS": env_int("RESOURCE_API_CACHE_S", 10),
+    "IDENTIFIER": env_str("RESOURCE_API_IDENTIFIER", "") or "",
+    "REQUIRE_AUDIENCE": env_bool("RESOURCE_API_REQUIRE_AUDIENCE", False),
+    "AUTHORIZATION_SERVER": env_str(
+        "RESOURCE_API_AUTHORIZATION_SERVER", AUTHSERVER_ISSUER
+    ),
+    "CORS_ALLOWED_ORIGINS": env_list("RESOURCE_API_CORS_ALLOWED_ORIGINS"),
     # The public client of the docs' Authorize button (seed_demo registers
     # "api-docs-demo" for `make run`).
     "DOCS_CLIENT_ID": env_str(

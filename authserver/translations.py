@@ -45,6 +45,8 @@ CATALOGUES = (
             "admin_forms.py",
             "admin_tokens.py",
             "audit_text.py",
+            "cors.py",
+            "resources.py",
             "models.py",
             "checks.py",
             "hashers.py",

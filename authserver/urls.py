@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from authserver import health
 from oauth_grants.views.login import LockoutAdminAuthenticationForm, LockoutLoginView
+from resource_api.audience import protected_resource_metadata
 from resource_api.docs import ApiDocsView, ApiSchemaView, oauth2_redirect
 
 handler500 = "authserver.errors.server_error"
@@ -22,6 +23,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("resource_api.urls")),
+    path(
+        ".well-known/oauth-protected-resource",
+        protected_resource_metadata,
+        name="protected-resource-metadata",
+    ),
+    path(
+        ".well-known/oauth-protected-resource/<path:path>",
+        protected_resource_metadata,
+        name="protected-resource-metadata-path",
+    ),
     path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path(

@@ -38,6 +38,7 @@ from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from h
     RefreshTokenAdmin,
 )
 from oauth_grants.models import Client, ClientScope, GrantType, Scope
+from oauth_grants.redirect_uris import describe_redirect_uri
 from oauth_grants.secret_handoff import secret_handoff_create, secret_handoff_take
 from oauth_grants.services import (
     client_delete,
@@ -177,6 +178,8 @@ class ClientAdmin(CountedErrorsModelAdmin):
         request._new_client_secret = client_save(  # type: ignore[attr-defined]
             client=obj, is_new=not change
         )
+        for uri in obj.redirect_uri_list:
+            self.message_user(request, describe_redirect_uri(uri), messages.INFO)
 
     def save_related(
         self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool

@@ -33,10 +33,14 @@ CLIENT_FIELD_GROUPS: list[tuple[str | Promise, list[str], tuple[str, ...]]] = [
         ],
         (),
     ),
-    (_("Redirects and origins"), ["redirect_uris"], ()),
+    (
+        _("Redirects and origins"),
+        ["redirect_uris", "post_logout_redirect_uris", "allowed_origins"],
+        (),
+    ),
     (
         _("Grants and scopes"),
-        ["grant_types", "is_resource_server"],
+        ["grant_types", "is_resource_server", "allowed_resources"],
         ("grants",),
     ),
     (
@@ -50,6 +54,14 @@ CLIENT_FIELD_GROUPS: list[tuple[str | Promise, list[str], tuple[str, ...]]] = [
         (),
     ),
 ]
+
+# Space-separated lists on the model, one item per line in the form.
+LIST_FIELDS = (
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "allowed_origins",
+    "allowed_resources",
+)
 
 # Units a duration is shown and entered in, largest first.
 DURATION_UNITS: list[tuple[int, str]] = [
@@ -135,6 +147,16 @@ class DurationField(forms.MultiValueField):
         return seconds
 
 
+def list_field(label: str | Promise, help_text: str | Promise) -> forms.CharField:
+    """A space-separated list on the model, one item per line here."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        required=False,
+        help_text=help_text,
+    )
+
+
 class ClientAdminForm(forms.ModelForm):
     client_type = forms.ChoiceField(
         label=_("Client type"),
@@ -178,7 +200,28 @@ class ClientAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         required=False,
         help_text=_(
-            "One per line, matched exactly. https, or http on 127.0.0.1 / [::1] only."
+            "One per line. https (matched exactly); http://127.0.0.1/... or "
+            "http://[::1]/... for a native app (any port); com.example.app:/... "
+            "for a public native app."
+        ),
+    )
+    post_logout_redirect_uris = list_field(
+        _("Post-logout redirect URIs"),
+        _("One per line: where sign-out may return the person to."),
+    )
+    allowed_origins = list_field(
+        _("Allowed origins"),
+        _(
+            "Browser apps: one origin per line (https://app.example.com, or "
+            "http on 127.0.0.1 / [::1] / localhost) that may call the token, "
+            "revocation and userinfo endpoints from the browser (CORS)."
+        ),
+    )
+    allowed_resources = list_field(
+        _("Allowed APIs (resources)"),
+        _(
+            "APIs this client may ask tokens for (the resource parameter, "
+            "RFC 8707), one per line."
         ),
     )
     # A new client starts with the model's defaults (one home for them).
@@ -218,12 +261,17 @@ class ClientAdminForm(forms.ModelForm):
                 field.widget.widgets[1].attrs["aria-label"] = _("%s, unit") % label
                 field.widget.attrs["data-duration"] = name
         if self.instance.pk:
-            self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uri_list)
+            for name in LIST_FIELDS:
+                self.initial[name] = "\n".join(getattr(self.instance, name).split())
             # A secret cannot be handed to a client after the fact, nor taken away.
             self.fields["client_type"].disabled = True
 
-    def clean_redirect_uris(self) -> str:
-        return " ".join(parse_redirect_uris(self.cleaned_data["redirect_uris"]))
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in LIST_FIELDS:
+            if name in cleaned:
+                cleaned[name] = " ".join(parse_redirect_uris(cleaned[name] or ""))
+        return cleaned
 
     def clean_grant_types(self) -> list[str]:
         return sorted(set(self.cleaned_data["grant_types"]))

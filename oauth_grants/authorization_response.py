@@ -26,8 +26,21 @@ def with_issuer(uri: str) -> str:
     return add_query(uri, {"iss": app_settings.ISSUER})
 
 
+class ClientRedirect(HttpResponseRedirect):
+    """A redirect to a validated redirect URI, whatever its scheme.
+
+    Django allows http, https and ftp; a native app's registered private-use
+    scheme (RFC 8252 §7.1) is allowed too: the URI was matched against the
+    client's registration before any redirect is built.
+    """
+
+    def __init__(self, uri: str) -> None:
+        self.allowed_schemes = [*self.allowed_schemes, urlsplit(uri).scheme]
+        super().__init__(uri)
+
+
 def redirect_to_client(uri: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(with_issuer(uri))
+    return ClientRedirect(with_issuer(uri))
 
 
 def error_redirect(

@@ -53,13 +53,14 @@ class LiveToken:
     created: datetime
     client_id: str
     user: Any  # the user model's instance, or None for client_credentials
+    audience: tuple[str, ...] = ()  # RFC 8707: the APIs it is for (DOT's resource)
 
     @property
     def scopes(self) -> list[str]:
         return self.scope.split()
 
 
-TOKEN_FIELDS = ["id", "scope", "expires", "created"]
+TOKEN_FIELDS = ["id", "scope", "expires", "created", "resource"]
 TOKEN_CLIENT_FIELDS = ["id", "client_id", "enabled"]
 CALLER_FIELDS = [
     "id",
@@ -165,6 +166,7 @@ class _Statements:
             created=values["created"],
             client_id=client_values["client_id"],
             user=user,
+            audience=tuple(values["resource"] or ()),
         )
 
 

@@ -36,11 +36,14 @@ from oauth2_provider.models import (
     AbstractRefreshToken,
 )
 
+from oauth_grants.cors import parse_origins, validate_origin
 from oauth_grants.redirect_uris import (
     parse_redirect_uris,
+    redirect_uri_matches,
     validate_policy_uri,
     validate_redirect_uri,
 )
+from oauth_grants.resources import parse_resources, validate_resource
 
 # RFC 6749 §3.3 scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): printable ASCII
 # without space, double quote or backslash.
@@ -144,6 +147,14 @@ class Client(AbstractApplication):
         default=False,
         help_text=_("May call the introspection endpoint (RFC 7662)."),
     )
+    allowed_resources = models.TextField(
+        blank=True,
+        default="",
+        help_text=_(
+            "APIs (resource identifiers, RFC 8707) this client may ask tokens "
+            "for with the resource parameter, space separated."
+        ),
+    )
     privacy_policy_uri = policy_link_field()
     terms_of_service_uri = policy_link_field()
 
@@ -192,8 +203,12 @@ class Client(AbstractApplication):
         return any(grant.replace("-", "_") in allowed for grant in grant_types)
 
     def redirect_uri_allowed(self, uri: str) -> bool:
-        """Exact string match against a registered URI (RFC 9700 §4.1.3)."""
-        return uri in self.redirect_uri_list
+        """Exact match against a registered URI (RFC 9700 §4.1.3), any port
+        on a registered loopback URI (RFC 8252 §7.3)."""
+        return any(
+            redirect_uri_matches(registered, uri)
+            for registered in self.redirect_uri_list
+        )
 
     def is_usable(self, request: object) -> bool:
         return self.enabled
@@ -221,6 +236,7 @@ class Client(AbstractApplication):
             errors.setdefault("grant_types", []).append(
                 _("A public client cannot use client_credentials: it has no secret.")
             )
+        public = self.client_type == self.CLIENT_PUBLIC
         uris = self.redirect_uri_list
         if GrantType.AUTHORIZATION_CODE in grants and not uris:
             errors.setdefault("redirect_uris", []).append(
@@ -228,9 +244,26 @@ class Client(AbstractApplication):
             )
         for uri in uris:
             try:
-                validate_redirect_uri(uri)
+                validate_redirect_uri(uri, public=public)
             except ValidationError as exc:
                 errors.setdefault("redirect_uris", []).extend(exc.messages)
+        for uri in parse_redirect_uris(self.post_logout_redirect_uris or ""):
+            try:
+                validate_redirect_uri(uri, public=public)
+            except ValidationError as exc:
+                errors.setdefault("post_logout_redirect_uris", []).extend(exc.messages)
+        origins = []
+        for origin in parse_origins(self.allowed_origins or ""):
+            try:
+                origins.append(validate_origin(origin))
+            except ValidationError as exc:
+                errors.setdefault("allowed_origins", []).extend(exc.messages)
+        self.allowed_origins = " ".join(dict.fromkeys(origins))
+        for resource in parse_resources(self.allowed_resources or ""):
+            try:
+                validate_resource(resource)
+            except ValidationError as exc:
+                errors.setdefault("allowed_resources", []).extend(exc.messages)
         for name in (
             "access_token_lifetime",
             "refresh_token_lifetime",
@@ -267,6 +300,7 @@ class AuthorizationCode(AbstractGrant):
 
     redeemed_at = models.DateTimeField(null=True, blank=True)
     token_family = models.UUIDField(null=True, blank=True, editable=False)
+    auth_time = models.DateTimeField(null=True, blank=True, editable=False)
     # RFC 6749 §4.1.3: the authorization request carried redirect_uri, so the
     # token request must repeat it (False: the registered URI was used).
     redirect_uri_required = models.BooleanField(default=True, editable=False)

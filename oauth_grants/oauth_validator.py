@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -60,6 +60,12 @@ from oauth_grants.sql import insert_row
 from oauth_grants.tokens import token_digest
 
 log = logging.getLogger(__name__)
+
+
+def _from_timestamp(value: Any) -> Any:
+    if not isinstance(value, int) or value <= 0:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
 
 
 def family_start(previous: RefreshToken | None, now: datetime) -> datetime:
@@ -306,6 +312,8 @@ class AuthServerValidator(OAuth2Validator):
             code_challenge_method=request.code_challenge_method or "",
             nonce=request.nonce or "",
             claims="",
+            auth_time=_from_timestamp(getattr(request, "auth_time", None)),
+            resource=list(getattr(request, "audience", None) or []),
         )
 
     def validate_code(
@@ -504,6 +512,7 @@ class AuthServerValidator(OAuth2Validator):
                 token_checksum=token_digest(token["access_token"]),
                 token_family=family,
                 source_refresh_token=None,
+                resource=request.audience,
             )
             refresh_value = token.get("refresh_token")
             if refresh_value and user is not None and client.issue_refresh_tokens:
@@ -519,6 +528,7 @@ class AuthServerValidator(OAuth2Validator):
                     scope=scope,
                     family_started=started,
                     expires=refresh_token_expiry(client, started, now),
+                    resource=request.audience,
                 )
             else:
                 token.pop("refresh_token", None)
@@ -554,6 +564,10 @@ class AuthServerValidator(OAuth2Validator):
         claims, _expires = super().get_id_token_dictionary(
             token, token_handler, request
         )
+        code = getattr(request, "authorization_code_instance", None)
+        if code is not None and code.auth_time is not None:
+            # When the person signed in for this authorization (OIDC Core §2).
+            claims["auth_time"] = int(code.auth_time.timestamp())
         lifetime = app_settings.ID_TOKEN_LIFETIME_SECONDS
         expires = timezone.now() + timedelta(seconds=lifetime)
         claims["exp"] = int(expires.timestamp())

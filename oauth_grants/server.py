@@ -33,6 +33,14 @@ from oauthlib.openid.connect.core.grant_types.dispatchers import (
     AuthorizationTokenGrantDispatcher,
 )
 
+from oauth_grants.resources import authorization_audience, token_audience
+
+# RFC 8707 resource indicators, checked after each grant's own validation.
+AUDIENCE_VALIDATORS = {
+    "post_auth": [authorization_audience],
+    "post_token": [token_audience],
+}
+
 
 def client_access_token_lifetime(request: Any) -> int:
     """expires_in comes from the client's policy, not a global setting."""
@@ -56,10 +64,18 @@ class AuthorizationServer(
         *args: Any,
         **kwargs: Any,
     ) -> None:
-        self.auth_grant = OAuth2AuthorizationCodeGrant(request_validator)
-        self.openid_connect_auth = OIDCAuthorizationCodeGrant(request_validator)
-        self.credentials_grant = ClientCredentialsGrant(request_validator)
-        self.refresh_grant = RefreshTokenGrant(request_validator)
+        self.auth_grant = OAuth2AuthorizationCodeGrant(
+            request_validator, **AUDIENCE_VALIDATORS
+        )
+        self.openid_connect_auth = OIDCAuthorizationCodeGrant(
+            request_validator, **AUDIENCE_VALIDATORS
+        )
+        self.credentials_grant = ClientCredentialsGrant(
+            request_validator, post_token=[token_audience]
+        )
+        self.refresh_grant = RefreshTokenGrant(
+            request_validator, post_token=[token_audience]
+        )
         self.bearer = BearerToken(
             request_validator,
             token_generator,

@@ -14,6 +14,7 @@ from oauth_grants.views.admin_settings import effective_settings
 from oauth_grants.views.authorize import AuthorizeView
 from oauth_grants.views.discovery import authorization_server_metadata
 from oauth_grants.views.introspect import IntrospectView
+from oauth_grants.views.logout import EndSessionView
 from oauth_grants.views.oidc import UserInfoView, jwks, openid_configuration
 from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
@@ -37,6 +38,7 @@ urlpatterns = [
     path("oauth/revoke", RevokeView.as_view(), name="oauth-revoke"),
     path("oauth/userinfo", UserInfoView.as_view(), name="oidc-userinfo"),
     path("oauth/jwks", jwks, name="oidc-jwks"),
+    path("oauth/logout", EndSessionView.as_view(), name="oidc-end-session"),
     path("account/apps/", authorized_apps, name="account-apps"),
     path(
         "account/apps/<int:consent_id>/revoke",

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
+from resource_api.audience import api_identifier, audience_accepted, metadata_url
 from resource_api.conf import api_settings
 from resource_api.introspection import (
     IntrospectionUnavailable,
@@ -64,7 +66,13 @@ class ClientOnly:
     pk: None = None
 
 
-def challenge(error: str | None = None, description: str = "", scope: str = "") -> str:
+def challenge(
+    request: HttpRequest,
+    error: str | None = None,
+    description: str = "",
+    scope: str = "",
+) -> str:
+    """RFC 6750 §3, with RFC 9728 §5.1 ``resource_metadata``."""
     parts = ['realm="%s"' % api_settings.REALM]
     if error:
         parts.append('error="%s"' % error)
@@ -72,6 +80,7 @@ def challenge(error: str | None = None, description: str = "", scope: str = "") 
         parts.append('error_description="%s"' % description.replace('"', "'"))
     if scope:
         parts.append('scope="%s"' % scope)
+    parts.append('resource_metadata="%s"' % metadata_url(request))
     return "Bearer " + ", ".join(parts)
 
 
@@ -96,9 +105,11 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise AuthorizationServerUnavailable() from exc
         if not info.active:
             raise InvalidToken()
+        if not audience_accepted(info, api_identifier(request)):
+            raise InvalidToken("The access token is for another API.")
         if info.sub is None:
             return ClientOnly(client_id=info.client_id), info
         return TokenUser(info.sub, info.username, info.email, info.name), info
 
     def authenticate_header(self, request: Request) -> str:
-        return challenge()
+        return challenge(request)

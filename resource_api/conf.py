@@ -60,6 +60,33 @@ class ResourceApiSettings:
         return self._get("REALM", "authserver")
 
     @property
+    def IDENTIFIER(self) -> str:  # noqa: N802
+        """Default ``""``: this API's resource identifier (RFC 8707, RFC 9728
+        ``resource``), e.g. ``https://api.example.com/api/v1/``; empty: the URL
+        of the API's root as the request reached it. A token whose audience is
+        another API is refused."""
+        return self._get("IDENTIFIER", "")
+
+    @property
+    def REQUIRE_AUDIENCE(self) -> bool:  # noqa: N802
+        """Default ``False``: refuse tokens that carry no audience at all
+        (issued without ``resource``)."""
+        return bool(self._get("REQUIRE_AUDIENCE", False))
+
+    @property
+    def AUTHORIZATION_SERVER(self) -> str:  # noqa: N802
+        """Default ``""``: the authorization server's issuer, published in the
+        protected resource metadata (RFC 9728 ``authorization_servers``)."""
+        return self._get("AUTHORIZATION_SERVER", "")
+
+    @property
+    def CORS_ALLOWED_ORIGINS(self) -> list[str]:  # noqa: N802
+        """Default ``[]``: origins of browser apps that may call the API
+        (CORS); ``*`` for any, safe because the API reads bearer tokens only,
+        never cookies."""
+        return list(self._get("CORS_ALLOWED_ORIGINS", []))
+
+    @property
     def OPERATION_CACHE_SECONDS(self) -> int:  # noqa: N802
         """Default ``60``: how long the operation-to-scope table is kept in the
         shared cache; edits made through resource_api.services clear it at once."""

@@ -17,11 +17,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, InvalidToken):
-        response["WWW-Authenticate"] = challenge("invalid_token", str(exc.detail))
+        response["WWW-Authenticate"] = challenge(
+            context["request"], "invalid_token", str(exc.detail)
+        )
         response.data = {"error": "invalid_token", "error_description": exc.detail}
     elif isinstance(exc, InsufficientScope):
         response["WWW-Authenticate"] = challenge(
-            "insufficient_scope", str(exc.detail), exc.needed
+            context["request"], "insufficient_scope", str(exc.detail), exc.needed
         )
         response.data = {
             "error": "insufficient_scope",

@@ -45,6 +45,7 @@ class TokenInfo:
     email: str = ""
     name: str = ""
     exp: int = 0
+    audience: tuple[str, ...] = ()  # RFC 7662 aud: the APIs the token is for
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> TokenInfo:
@@ -66,10 +67,20 @@ class TokenInfo:
             email=str(claims.get("email") or ""),
             name=str(claims.get("name") or ""),
             exp=exp,
+            audience=_audience(claims.get("aud")),
         )
 
 
 INACTIVE = TokenInfo(active=False)
+
+
+def _audience(aud: object) -> tuple[str, ...]:
+    """RFC 7662 §2.2 ``aud``: a string or an array of strings."""
+    if isinstance(aud, str):
+        return (aud,)
+    if isinstance(aud, list):
+        return tuple(str(value) for value in aud)
+    return ()
 
 
 class LocalIntrospection:
@@ -92,6 +103,7 @@ class LocalIntrospection:
             email=getattr(user, "email", "") if user is not None else "",
             name=user.get_full_name() if user is not None else "",
             exp=int(row.expires.timestamp()),
+            audience=row.audience,
         )
 
 

@@ -78,6 +78,13 @@ def login_and_consent(
     return answer.headers["Location"]
 
 
+def sign_in(page: object, username: str, password: str) -> None:
+    """In a Playwright page on the sign-in form: fill it and send it."""
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
 def authorize_query(
     client_id: str, redirect_uri: str, code_challenge: str, scope: str, state: str
 ) -> str:

@@ -19,6 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +42,7 @@ from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_
 from oauth_grants.models import AuditEvent, Client, ClientScope
 from oauth_grants.scopes import scope_descriptions
 from oauth_grants.services import audit_record, consent_record
+from oauth_grants.views.login import AUTH_TIME_SESSION_KEY
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ PENDING_TTL_SECONDS = 600
 MAX_STATE_LENGTH = 1024
 MAX_NONCE_LENGTH = 255
 VSCHAR_RE = re.compile(r"^[\x20-\x7e]+$")
+MAX_AGE_RE = re.compile(r"^[0-9]{1,9}$")
 CARRIED = (
     "client_id",
     "redirect_uri",
@@ -60,6 +63,7 @@ CARRIED = (
     "code_challenge",
     "code_challenge_method",
     "nonce",
+    "audience",
 )
 
 
@@ -150,6 +154,19 @@ class AuthorizeView(View):
             return error_redirect(
                 redirect_uri, "invalid_request", "prompt=none stands alone.", state
             )
+        if request.user.is_authenticated and self._sign_in_required(request, prompt):
+            if "none" in prompt:
+                return error_redirect(
+                    redirect_uri,
+                    "login_required",
+                    "The user must sign in again.",
+                    state,
+                )
+            # OIDC Core §3.1.2.1: prompt=login and an exceeded max_age ask the
+            # person to sign in again. The old session ends first, so going
+            # back to the authorization URL cannot skip the sign-in.
+            logout(request)
+            return redirect_to_login(self._after_sign_in(request))
         if not request.user.is_authenticated:
             if "none" in prompt:
                 return error_redirect(
@@ -158,6 +175,9 @@ class AuthorizeView(View):
                     "The user is not signed in.",
                     state,
                 )
+            if "login" in prompt or "max_age" in request.GET:
+                # The sign-in about to happen is fresh: it meets both.
+                return redirect_to_login(self._after_sign_in(request))
             return redirect_to_login(request.get_full_path())
 
         client = Client.objects.get(client_id=credentials["client_id"])
@@ -187,6 +207,36 @@ class AuthorizeView(View):
             declined=consent.declined_scopes if consent else [],
         )
 
+    @staticmethod
+    def _auth_time(request: HttpRequest) -> int:
+        """When this session signed in (the login view records it)."""
+        recorded = request.session.get(AUTH_TIME_SESSION_KEY)
+        if isinstance(recorded, int):
+            return recorded
+        last_login = getattr(request.user, "last_login", None)
+        return int(last_login.timestamp()) if last_login else 0
+
+    def _sign_in_required(self, request: HttpRequest, prompt: set[str]) -> bool:
+        if "login" in prompt:
+            return True
+        max_age = request.GET.get("max_age")
+        if max_age is None:
+            return False
+        return int(max_age) == 0 or time.time() - self._auth_time(request) > int(
+            max_age
+        )
+
+    @staticmethod
+    def _after_sign_in(request: HttpRequest) -> str:
+        """This request without prompt=login and max_age: met by the sign-in."""
+        params = request.GET.copy()
+        params.pop("max_age", None)
+        rest = [value for value in params.get("prompt", "").split() if value != "login"]
+        params.pop("prompt", None)
+        if rest:
+            params["prompt"] = " ".join(rest)
+        return request.path + "?" + params.urlencode()
+
     def _extra_checks(
         self, request: HttpRequest, credentials: dict[str, Any]
     ) -> str | None:
@@ -195,6 +245,9 @@ class AuthorizeView(View):
         The description goes to the client's developer, in English: RFC 6749
         §4.1.2.1 allows only printable ASCII in error_description.
         """
+        max_age = request.GET.get("max_age")
+        if max_age is not None and not MAX_AGE_RE.match(max_age):
+            return "max_age must be a number of seconds."
         method = credentials.get("code_challenge_method")
         challenge = credentials.get("code_challenge") or ""
         if method != "S256":
@@ -351,6 +404,7 @@ class AuthorizeView(View):
         core = get_oauthlib_core()
         credentials = {k: v for k, v in parked["credentials"].items() if v is not None}
         credentials["user"] = request.user
+        credentials["auth_time"] = self._auth_time(request)
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
         if not parked.get("redirect_uri_given", True):
             # oauthlib fills in the registered URI again and marks the code so.

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from oauth2_provider.settings import oauth2_settings
 
 from oauth_grants.conf import app_settings
+from oauth_grants.cors import ANY_ORIGIN, cors
 from oauth_grants.endpoints import endpoint_url
 from oauth_grants.models import Scope
 from oauth_grants.oidc_claims import CLAIM_SCOPE
@@ -37,7 +38,7 @@ def metadata_document() -> dict[str, object]:
         "revocation_endpoint_auth_methods_supported": [*CLIENT_AUTH, "none"],
         "scopes_supported": list(Scope.objects.values_list("name", flat=True)),
         "authorization_response_iss_parameter_supported": True,
-        "prompt_values_supported": ["none", "consent"],
+        "prompt_values_supported": ["none", "consent", "login"],
     }
     if oidc_enabled():
         metadata.update(oidc_metadata_extra())
@@ -49,12 +50,23 @@ def oidc_metadata_extra() -> dict[str, object]:
     return {
         "userinfo_endpoint": endpoint_url("oidc-userinfo"),
         "jwks_uri": endpoint_url("oidc-jwks"),
+        "end_session_endpoint": endpoint_url("oidc-end-session"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "subject_types_supported": ["public"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *CLAIM_SCOPE],
+        "claims_supported": [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            *CLAIM_SCOPE,
+        ],
     }
 
 
+@cors(ANY_ORIGIN, "GET")
 @require_GET
 def authorization_server_metadata(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(metadata_document())

@@ -16,6 +16,7 @@ from oauth_grants.client_auth import verify_client_secret
 from oauth_grants.lookups import LiveToken
 from oauth_grants.metrics import INTROSPECTIONS
 from oauth_grants.models import AuditEvent, Client
+from oauth_grants.resources import audience_claim
 from oauth_grants.selectors import introspection_lookup
 from oauth_grants.services import audit_record
 from oauth_grants.views.endpoint_auth import (
@@ -41,6 +42,7 @@ def introspection_response(token: LiveToken | None) -> bytes:
         "token_type": "Bearer",
         "exp": int(token.expires.timestamp()),
         "iat": int(token.created.timestamp()),
+        **audience_claim(token.audience),
     }
     if token.user is not None:
         claims["sub"] = str(token.user.pk)

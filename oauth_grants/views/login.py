@@ -8,6 +8,7 @@ view remembers the browser as a known device of the account it signed in to.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
@@ -73,6 +74,11 @@ def remember_known_device(response: HttpResponse, *, request: Any, user: Any) ->
     )
 
 
+# When this session's person last proved who they are (the ID token's
+# auth_time, the age max_age is measured against).
+AUTH_TIME_SESSION_KEY = "auth_time"
+
+
 class LockoutLoginView(LoginView):
     authentication_form = LockoutAuthenticationForm
 
@@ -84,5 +90,6 @@ class LockoutLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
+        self.request.session[AUTH_TIME_SESSION_KEY] = int(time.time())
         remember_known_device(response, request=self.request, user=form.get_user())
         return response

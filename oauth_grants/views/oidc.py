@@ -8,12 +8,14 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from oauth_grants.cors import ANY_ORIGIN, TOKEN_CLIENT, TOKEN_CLIENT_ID_ATTRIBUTE, cors
 from oauth_grants.oidc_claims import claims_for_scopes
 from oauth_grants.oidc_keys import oidc_enabled, public_jwks
 from oauth_grants.selectors import access_token_active
 from oauth_grants.views.discovery import metadata_document
 
 
+@cors(ANY_ORIGIN, "GET")
 @require_GET
 def openid_configuration(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
@@ -23,6 +25,7 @@ def openid_configuration(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@cors(ANY_ORIGIN, "GET")
 @require_GET
 def jwks(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(public_jwks())
@@ -43,6 +46,7 @@ def bearer_error(error: str, status: int, description: str) -> HttpResponse:
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(cors(TOKEN_CLIENT, "GET, POST"), name="dispatch")
 class UserInfoView(View):
     """Claims about the token's person, as far as the token's scopes reveal."""
 
@@ -56,6 +60,7 @@ class UserInfoView(View):
         token = access_token_active(value=value.strip())
         if token is None or token.user is None:
             return bearer_error("invalid_token", 401, "The access token is not valid.")
+        setattr(request, TOKEN_CLIENT_ID_ATTRIBUTE, token.client_id)
         scopes = set(token.scope.split())
         if "openid" not in scopes:
             return bearer_error(

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from oauth_grants.client_address import client_address
+from oauth_grants.cors import REQUEST_CLIENT, cors
 from oauth_grants.metrics import REVOCATIONS
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(cors(REQUEST_CLIENT, "POST"), name="dispatch")
 class RevokeView(View):
     """A client revokes its own tokens through services.token_revoke.
 

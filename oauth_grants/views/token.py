@@ -14,6 +14,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from oauth_grants.client_address import client_address
 from oauth_grants.client_auth import claimed_client_id
+from oauth_grants.cors import REQUEST_CLIENT, cors
 from oauth_grants.metrics import client_id_var
 from oauth_grants.ratelimit import rate_limit_check
 
@@ -80,6 +81,7 @@ def database_unavailable() -> HttpResponse:
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(cors(REQUEST_CLIENT, "POST"), name="dispatch")
 class TokenView(View):
     """oauthlib does the protocol; this view adds the transaction and the edges.
 

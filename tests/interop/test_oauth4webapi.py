@@ -2,7 +2,8 @@
 
 Discovery, authorization code with PKCE and nonce (login and consent over
 HTTP), ID token validation including its signature, refresh, UserInfo,
-introspection and revocation. The issuer is the live server's URL, exactly.
+introspection (with the audience a resource indicator asked for, RFC 8707)
+and revocation. The issuer is the live server's URL, exactly.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def run(node: str, step: str, env: dict[str, str]) -> dict:
 def test_oauth4webapi_runs_the_whole_flow(node, live_server, settings):
     settings.AUTHSERVER_ISSUER = live_server.url
     user = make_user("gil", "gil-password-42")
-    app = make_client(name="oauth4webapi RP", redirect_uris=[CALLBACK])
+    api = live_server.url + "/api/v1/"
+    app = make_client(
+        name="oauth4webapi RP", redirect_uris=[CALLBACK], allowed_resources=[api]
+    )
     rs = make_resource_server()
     env = {
         "ISSUER": live_server.url,
@@ -61,6 +65,7 @@ def test_oauth4webapi_runs_the_whole_flow(node, live_server, settings):
         "REDIRECT_URI": CALLBACK,
         "RS_CLIENT_ID": rs.client_id,
         "RS_CLIENT_SECRET": rs.secret,
+        "RESOURCE": api,
     }
     started = run(node, "start", env)
     callback = login_and_consent(
@@ -82,6 +87,7 @@ def test_oauth4webapi_runs_the_whole_flow(node, live_server, settings):
         "id_token_nonce": started["nonce"],
         "refreshed": True,
         "userinfo_email": "gil@example.test",
+        "audience": api,
         "active_before_revocation": True,
         "active_after_revocation": False,
     }

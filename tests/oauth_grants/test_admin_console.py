@@ -436,3 +436,45 @@ def test_cleartokens_walks_ranges_of_interleaved_live_and_dead_rows(user, confid
     assert RefreshToken.objects.get().pk == kept.pk
     assert RefreshToken.objects.get().access_token_id is None
     assert "access tokens: %d removed" % len(dead) in out.getvalue()
+
+
+def test_browser_and_native_app_fields_in_the_client_form(admin_client):
+    response = admin_client.post(
+        "/admin/oauth_grants/client/add/",
+        client_form(
+            client_type="public",
+            redirect_uris="com.example.notes:/cb\nhttp://[::1]/cb",
+            allowed_origins="https://Notes.example.test\nhttp://localhost:5173",
+            post_logout_redirect_uris="com.example.notes:/bye",
+            allowed_resources="https://api.example.test/",
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    client = Client.objects.get(name="Console App")
+    assert client.allowed_origins == "https://notes.example.test http://localhost:5173"
+    assert client.post_logout_redirect_uris == "com.example.notes:/bye"
+    assert client.allowed_resources == "https://api.example.test/"
+    page = response.content.decode()
+    assert "native app, private-use URI scheme" in page
+    assert "native app, loopback (any port" in page
+    form = admin_client.get("/admin/oauth_grants/client/%d/change/" % client.pk)
+    assert "https://notes.example.test\nhttp://localhost:5173" in form.content.decode()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"allowed_origins": "https://app.example.test/path"}, "not an origin"),
+        ({"allowed_origins": "http://app.example.test"}, "https"),
+        ({"redirect_uris": "com.example.app:/cb"}, "only a public client"),
+        ({"post_logout_redirect_uris": "http://app.example.test/"}, "loopback"),
+    ],
+)
+def test_client_kind_fields_are_validated(admin_client, overrides, message):
+    response = admin_client.post(
+        "/admin/oauth_grants/client/add/", client_form(**overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Client.objects.exists()

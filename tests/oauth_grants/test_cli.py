@@ -88,23 +88,24 @@ def test_create_confidential_client_prints_secret_once_and_stores_hash():
     assert check_password(result["client_secret"], client.client_secret)
 
 
+# A browser app's registration; tests add options to it.
+SPA_CLIENT = [
+    "create_client",
+    "--name",
+    "SPA",
+    "--type",
+    "public",
+    "--redirect-uri",
+    "https://spa.example.test/cb",
+    "--grant",
+    "authorization_code",
+]
+
+
 def test_create_public_client_has_no_secret():
     make_scopes()
-    out = run(
-        "create_client",
-        "--name",
-        "SPA",
-        "--type",
-        "public",
-        "--redirect-uri",
-        "https://spa.example.test/cb",
-        "--grant",
-        "authorization_code",
-        "--scope",
-        "profile",
-        "--json",
-    )
-    assert set(json.loads(out)) == {"client_id"}
+    out = run(*SPA_CLIENT, "--scope", "profile", "--json")
+    assert set(json.loads(out)) == {"client_id", "redirect_uris"}
 
 
 @pytest.mark.parametrize(
@@ -199,3 +200,91 @@ def test_argparse_errors_are_exit_2_from_the_shell(tmp_path):
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_grant_refresh_token_is_accepted_as_the_refresh_policy():
+    make_scopes()
+    out = run(
+        "create_client",
+        "--name",
+        "Mobile",
+        "--type",
+        "public",
+        "--redirect-uri",
+        "com.example.mobile:/cb",
+        "--redirect-uri",
+        "http://127.0.0.1/cb",
+        "--grant",
+        "authorization_code",
+        "--grant",
+        "refresh_token",
+        "--json",
+    )
+    result = json.loads(out)
+    client = Client.objects.get(client_id=result["client_id"])
+    assert client.grant_types == ["authorization_code"]
+    assert client.issue_refresh_tokens is True
+    assert result["redirect_uris"] == [
+        "com.example.mobile:/cb: native app, private-use URI scheme (matched exactly)",
+        "http://127.0.0.1/cb: native app, loopback (any port; path and query "
+        "matched exactly)",
+    ]
+
+
+def test_grant_refresh_token_with_no_refresh_is_refused():
+    make_scopes()
+    with pytest.raises(CommandError) as excinfo:
+        run(
+            "create_client",
+            "--name",
+            "X",
+            "--type",
+            "confidential",
+            "--grant",
+            "client_credentials",
+            "--grant",
+            "refresh_token",
+            "--no-refresh",
+        )
+    assert excinfo.value.returncode == 2
+    assert not Client.objects.exists()
+
+
+def test_browser_app_origins_and_sign_out_uris_are_registered():
+    make_scopes()
+    out = run(
+        *SPA_CLIENT,
+        "--allowed-origin",
+        "HTTPS://SPA.example.test:443",
+        "--allowed-origin",
+        "http://127.0.0.1:5173",
+        "--post-logout-redirect-uri",
+        "https://spa.example.test/bye",
+        "--resource",
+        "https://api.example.test/",
+        "--json",
+    )
+    client = Client.objects.get(client_id=json.loads(out)["client_id"])
+    assert client.allowed_origins == "https://spa.example.test http://127.0.0.1:5173"
+    assert client.post_logout_redirect_uris == "https://spa.example.test/bye"
+    assert client.allowed_resources == "https://api.example.test/"
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--allowed-origin", "https://spa.example.test/app", "not an origin"),
+        ("--allowed-origin", "http://spa.example.test", "https"),
+        ("--allowed-origin", "https://u@spa.example.test", "not an origin"),
+        ("--post-logout-redirect-uri", "http://spa.example.test/bye", "loopback"),
+        ("--resource", "https://api.example.test/#x", "RFC 8707"),
+        ("--redirect-uri", "http://localhost:8080/cb", "RFC 8252 §8.3"),
+    ],
+)
+def test_bad_origins_and_uris_are_refused_and_nothing_is_saved(option, value, message):
+    make_scopes()
+    with pytest.raises(CommandError) as excinfo:
+        run(*SPA_CLIENT, option, value)
+    assert excinfo.value.returncode == 2
+    assert message in str(excinfo.value)
+    assert not Client.objects.exists()

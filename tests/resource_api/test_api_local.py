@@ -48,7 +48,12 @@ def test_me_returns_the_tokens_user(api, token, user):
 def test_no_token_is_401_with_a_bare_challenge(api):
     response = api.get("/api/v1/me")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Bearer realm="authserver"'
+    # RFC 6750 §3.1: no error code without a token; RFC 9728 §5.1: where the
+    # API's metadata is.
+    assert response["WWW-Authenticate"] == (
+        'Bearer realm="authserver", resource_metadata='
+        '"http://testserver/.well-known/oauth-protected-resource/api/v1/"'
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ async function start() {
   url.searchParams.set("code_challenge_method", "S256");
   url.searchParams.set("nonce", nonce);
   url.searchParams.set("state", state);
+  if (env.RESOURCE) url.searchParams.set("resource", env.RESOURCE); // RFC 8707
   console.log(JSON.stringify({ url: url.href, verifier, nonce, state }));
 }
 
@@ -77,6 +78,7 @@ async function finish() {
     id_token_nonce: claims.nonce,
     refreshed: refreshed.access_token !== tokens.access_token,
     userinfo_email: userinfo.email,
+    audience: before.aud ?? null,
     active_before_revocation: before.active,
     active_after_revocation: after.active,
   }));

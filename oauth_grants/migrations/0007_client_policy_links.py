@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oauth_grants', '0005_admin_console'),
+        ('oauth_grants', '0006_client_kinds'),
     ]
 
     operations = [
