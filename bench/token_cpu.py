@@ -24,31 +24,21 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "authserver.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("AUTHSERVER_ISSUER", "http://testserver")
-os.environ.setdefault("DJANGO_SECURE", "0")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")
-# Limits far away, as in make bench: counted in-process, never reached.
-os.environ.setdefault("AUTHSERVER_RATE_LIMIT_PER_ADDRESS", "1000000000")
-os.environ.setdefault("AUTHSERVER_RATE_LIMIT_PER_CLIENT", "1000000000")
-os.environ.setdefault("DATABASE_URL", "sqlite:///%s/bench.sqlite3" % tempfile.mkdtemp())
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.in_process import django_setup  # noqa: E402
 
-django.setup()
+django_setup(
+    # Limits far away, as in make bench: counted in-process, never reached.
+    AUTHSERVER_RATE_LIMIT_PER_ADDRESS="1000000000",
+    AUTHSERVER_RATE_LIMIT_PER_CLIENT="1000000000",
+)
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -219,7 +209,7 @@ def _refresh_samples(server: Server, make: Callable, n: int) -> list[float]:
 
 
 def _profile(server: Server, make: Callable, n: int) -> None:
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     if make.__name__ == "refresh":
         profiler.enable()
         _refresh_samples(server, make, n)
@@ -230,7 +220,7 @@ def _profile(server: Server, make: Callable, n: int) -> None:
         timed(server, requests, n)
         profiler.disable()
     stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 def main() -> None:

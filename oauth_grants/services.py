@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from oauth_grants.models import (
     Client,
     ClientScope,
     Consent,
+    IDToken,
     RefreshToken,
     Scope,
 )
@@ -91,7 +93,9 @@ def _clean_detail(value: Any) -> Any:
     return value
 
 
-def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
+def _mark_revoked(
+    *, access: Q | None, refresh: Q | None, rotation: bool = False
+) -> int:
     """Stamp live tokens matching the filters as revoked; return how many.
 
     Refresh tokens are stamped a second time at the end on purpose. A
@@ -101,23 +105,41 @@ def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
     later statements take fresh snapshots, so the new access token and the
     new refresh token are caught too: once this returns, nothing of the
     matched lineage is live (tests/races/).
+
+    A rotation retires the one refresh token its caller holds locked, and
+    the access token issued with it: the refresh token is also stamped
+    ``rotated_at`` (reuse detection tells a rotated-out token from a revoked
+    one by it) and let go of its access token. Its caller holds the lock,
+    so nothing of the lineage can appear meanwhile: one stamp each.
     """
     now = timezone.now()
     count = 0
-    with transaction.atomic():
+    stamp: dict[str, Any] = {"revoked": now, "updated": now}
+    if rotation:
+        stamp.update(rotated_at=now, access_token=None)
+    # Inside a token request's transaction no savepoint of its own: one
+    # round trip less each way, and a failure fails the request anyway.
+    with transaction.atomic(using=router.db_for_write(RefreshToken), savepoint=False):
         if refresh is not None:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
-                revoked=now, updated=now
+                **stamp
             )
         if access is not None:
             count += AccessToken.objects.filter(access, revoked__isnull=True).update(
                 revoked=now, updated=now
             )
-        if refresh is not None:
+        if refresh is not None and not rotation:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
                 revoked=now, updated=now
             )
     return count
+
+
+def refresh_token_rotate(*, token: RefreshToken) -> int:
+    """Retire a refresh token being exchanged (RFC 9700 §4.14.2 rotation),
+    with the access token issued beside it. The caller holds its row lock."""
+    access = Q(pk=token.access_token_id) if token.access_token_id else None
+    return _mark_revoked(access=access, refresh=Q(pk=token.pk), rotation=True)
 
 
 def token_family_revoke(
@@ -444,3 +466,17 @@ def scope_deletion_blockers(*, scope: Scope) -> list[str]:
     if live.exists():
         reasons.append("live access tokens still hold it")
     return reasons
+
+
+def id_token_record(
+    *,
+    jti: str,
+    user: AbstractBaseUser,
+    client: Client,
+    scope: str,
+    expires: datetime,
+) -> IDToken:
+    """Remember an issued ID token by its ``jti`` (never its value)."""
+    return insert_row(
+        IDToken, jti=jti, user=user, application=client, scope=scope, expires=expires
+    )

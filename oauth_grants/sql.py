@@ -15,18 +15,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+
+from oauth_grants.internals import db_converters, mark_loaded
 
 T = TypeVar("T")
 
 
 class Columns:
-    """Some columns of one model under a table alias, and the way back to a model."""
+    """Some columns of one model under a table alias, and the way back to a model.
 
-    def __init__(self, model: type[Model], alias: str, names: list[str]) -> None:
+    Bound to one database alias (``conn.alias``): its quoting, its
+    converters, and the alias its instances are marked as loaded from. Only
+    the alias is kept: connection objects belong to one thread each, and
+    these statements are shared by all.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        alias: str,
+        names: list[str],
+        conn: BaseDatabaseWrapper,
+    ) -> None:
         self.model = model
         self.alias = alias
+        self.db = conn.alias
         # In the model's field order, the order ``Model.from_db`` expects.
         self.fields = [f for f in model._meta.concrete_fields if f.name in names]
         self.names = [f.name for f in self.fields]
@@ -36,15 +52,20 @@ class Columns:
         )
 
     @property
+    def conn(self) -> BaseDatabaseWrapper:
+        """This thread's connection to the database."""
+        return connections[self.db]
+
+    @property
     def table(self) -> str:
         return "%s %s" % (
-            connection.ops.quote_name(self.model._meta.db_table),
+            self.conn.ops.quote_name(self.model._meta.db_table),
             self.alias,
         )
 
     def column(self, name: str) -> str:
         field = self.model._meta.get_field(name)
-        return "%s.%s" % (self.alias, connection.ops.quote_name(field.column))
+        return "%s.%s" % (self.alias, self.conn.ops.quote_name(field.column))
 
     def select(self) -> str:
         return ", ".join(self.column(f.name) for f in self.fields)
@@ -54,13 +75,7 @@ class Columns:
         out = []
         for field in self.fields:
             col = field.get_col(self.alias)
-            out.append(
-                (
-                    col,
-                    connection.ops.get_db_converters(col)
-                    + col.get_db_converters(connection),
-                )
-            )
+            out.append((col, db_converters(self.conn, col)))
         return out
 
     def convert(self, values: tuple[Any, ...], converters: list) -> list[Any] | None:
@@ -71,7 +86,7 @@ class Columns:
         converted = []
         for value, (col, funcs) in zip(values, converters, strict=True):
             for func in funcs:
-                value = func(value, col, connection)
+                value = func(value, col, self.conn)
             converted.append(value)
         return converted
 
@@ -81,18 +96,18 @@ class Columns:
         if converted is None:
             return None
         return self.model.from_db(
-            connection.alias, [f.attname for f in self.fields], converted
+            self.conn.alias, [f.attname for f in self.fields], converted
         )
 
 
 class _InsertStatement:
     """INSERT of one row of a model: every concrete column but an auto pk."""
 
-    def __init__(self, model: type[Model]) -> None:
+    def __init__(self, conn: BaseDatabaseWrapper, model: type[Model]) -> None:
         meta = model._meta
         self.fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-        self.returns_pk = connection.features.can_return_columns_from_insert
-        quote = connection.ops.quote_name
+        self.returns_pk = conn.features.can_return_columns_from_insert
+        quote = conn.ops.quote_name
         # Only quoted identifiers are formatted in; every value is a parameter.
         self.sql = "INSERT INTO %s (%s) VALUES (%s)" % (  # noqa: S608
             quote(meta.db_table),
@@ -106,14 +121,24 @@ class _InsertStatement:
 _built: dict[tuple[str, Any], Any] = {}
 
 
-def for_vendor(build: Callable[..., T], *args: Any) -> T:
-    """``build(*args)`` for the current database vendor: made on first use,
-    then kept (statement text depends only on the models and the vendor)."""
-    key = (connection.vendor, build, *args)
+def for_vendor(build: Callable[..., T], conn: BaseDatabaseWrapper, *args: Any) -> T:
+    """``build(conn, *args)`` for this database connection: made on first use,
+    then kept (statement text depends only on the models and the database)."""
+    key = (conn.alias, build, *args)
     built = _built.get(key)
     if built is None:
-        built = _built[key] = build(*args)
+        built = _built[key] = build(conn, *args)
     return built
+
+
+def connection_for_read(model: type[Model]) -> BaseDatabaseWrapper:
+    """The connection Django's routers pick to read ``model``."""
+    return connections[router.db_for_read(model) or "default"]
+
+
+def connection_for_write(model: type[Model]) -> BaseDatabaseWrapper:
+    """The connection Django's routers pick to write (or lock) ``model``."""
+    return connections[router.db_for_write(model) or "default"]
 
 
 def insert_row(model: type[Model], **values: Any) -> Any:
@@ -126,21 +151,21 @@ def insert_row(model: type[Model], **values: Any) -> Any:
     signals are not sent: nothing in this project listens to them for the
     models inserted this way (tests/oauth_grants/test_lookups.py checks).
     """
-    statement = for_vendor(_InsertStatement, model)
+    conn = connection_for_write(model)
+    statement = for_vendor(_InsertStatement, conn, model)
     instance = model(**values)
     params = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        field.get_db_prep_save(field.pre_save(instance, True), conn)
         for field in statement.fields
     ]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(statement.sql, params)
         if statement.returns_pk:
             pk = cursor.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(
+            pk = conn.ops.last_insert_id(
                 cursor, model._meta.db_table, model._meta.pk.column
             )
     instance.pk = pk
-    instance._state.adding = False
-    instance._state.db = connection.alias
+    mark_loaded(instance, conn.alias)
     return instance
