@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from oauth_grants.client_address import client_address
+
 
 @never_cache
 @require_GET
@@ -38,7 +40,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _allowed(request: HttpRequest) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request) or ""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

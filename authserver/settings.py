@@ -236,8 +236,13 @@ AUTHSERVER = {
     },
     # Sign-in lockout (oauth_grants/lockout.py).
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": env_int("AUTHSERVER_LOGIN_MAX_FAILURES", 5),
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int("AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 20),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": env_int(
+        "AUTHSERVER_LOGIN_MAX_FAILURES_ADDR", 100
+    ),
     "LOGIN_LOCKOUT_SECONDS": env_int("AUTHSERVER_LOGIN_LOCKOUT_S", 900),
+    # The reverse proxies in front of the server (addresses or networks):
+    # X-Forwarded-For is believed only through them (client_address.py).
+    "TRUSTED_PROXIES": env_list("AUTHSERVER_TRUSTED_PROXIES", []),
 }
 
 # --- The resource API (resource_api/conf.py documents each key) -----------

@@ -6,9 +6,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from authserver import health
-from oauth_grants.views.login import LockoutLoginView
+from oauth_grants.views.login import LockoutAdminAuthenticationForm, LockoutLoginView
 
 handler500 = "authserver.errors.server_error"
+
+# The admin's sign-in says why a locked or throttled attempt was refused.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -7,15 +7,18 @@ revocation goes through services.tokens_revoke / consent_revoke.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oauth_grants.lockout import login_unlock
+from oauth_grants.lockout import locked_username_keys, login_unlock
 from oauth_grants.models import AccessToken, AuditEvent, Consent, RefreshToken
 from oauth_grants.services import consent_revoke, tokens_revoke
 
@@ -192,6 +195,33 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
+class SignInLockedFilter(admin.SimpleListFilter):
+    title = _("sign-in")
+    parameter_name = "sign_in"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("locked", _("Locked out")), ("open", _("Not locked"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("locked", "open"):
+            return queryset.filter(sign_in_locked=self.value() == "locked")
+        return queryset
+
+
 @admin.register(User)
 class OAuthUserAdmin(UserAdmin):
     actions = [revoke_user_tokens, unlock_sign_in]
+    list_display = (*UserAdmin.list_display, "sign_in_locked")
+    list_filter = (*UserAdmin.list_filter, SignInLockedFilter)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        locked = locked_username_keys().filter(
+            username_key=Lower(OuterRef(User.USERNAME_FIELD))
+        )
+        return super().get_queryset(request).annotate(sign_in_locked=Exists(locked))
+
+    @admin.display(
+        description=_("sign-in locked"), boolean=True, ordering="-sign_in_locked"
+    )
+    def sign_in_locked(self, obj: Any) -> bool:
+        return bool(getattr(obj, "sign_in_locked", False))

@@ -61,7 +61,8 @@ def parse_client_credentials(
     """Return (client_id, secret) from Basic or body; None when there are none.
 
     Raises MalformedCredentials for unreadable Basic credentials, for Basic
-    and body secrets together, and for a body client_id that contradicts Basic.
+    and body secrets together, for a body client_id that contradicts Basic,
+    and for a client_id no client can have.
     """
     if authorization:
         scheme, _, encoded = authorization.partition(" ")
@@ -79,12 +80,21 @@ def parse_client_credentials(
         basic_id, secret = unquote_plus(basic_id), unquote_plus(secret)
         if client_id is not None and client_id != basic_id:
             raise MalformedCredentials("client_id contradicts Basic credentials")
-        return basic_id, secret
+        return _readable_id(basic_id), secret
     if client_secret is not None:
         if client_id is None:
             raise MalformedCredentials("client_secret without client_id")
-        return client_id, client_secret
+        return _readable_id(client_id), client_secret
     return None
+
+
+def _readable_id(client_id: str) -> str:
+    """Refuse a client_id no client can have (NUL, control characters, length)
+    here, once: every lookup behind this sees only plausible ids, so a NUL that
+    PostgreSQL refuses in a text parameter cannot pass for an outage (503)."""
+    if not plausible(client_id, MAX_CLIENT_ID_LENGTH):
+        raise MalformedCredentials("unreadable client_id")
+    return client_id
 
 
 def load_client(client_id: object) -> Client | None:

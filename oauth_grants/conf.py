@@ -22,8 +22,17 @@ RATE_LIMIT_REDIS_URL ("")
     empty: through the Django cache.
 AUDIT_RETENTION_DAYS (365)
     ``cleartokens`` deletes audit events older than this; 0 keeps them all.
-LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_MAX_FAILURES_PER_ADDRESS (20),
-LOGIN_LOCKOUT_SECONDS (900)
+LOGIN_MAX_FAILURES_PER_ACCOUNT (5), LOGIN_LOCKOUT_SECONDS (900)
+    Failed sign-ins that lock an account name, and for how long (from the
+    first failure); an admin can unlock it sooner.
+LOGIN_MAX_FAILURES_PER_ADDRESS (100), LOGIN_ADDRESS_WINDOW_SECONDS (900)
+    Failed sign-ins from one client address that throttle it (never an
+    account lock; a browser that signed in before still may).
+LOGIN_KNOWN_DEVICE_DAYS (90)
+    How long the "signed in from this browser before" cookie lasts.
+TRUSTED_PROXIES (())
+    Addresses or networks of the reverse proxies in front of the server:
+    X-Forwarded-For is believed only through them (client_address.py).
 """
 
 from __future__ import annotations
@@ -43,8 +52,11 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMITS": {},
     "RATE_LIMIT_REDIS_URL": "",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 100,
+    "LOGIN_ADDRESS_WINDOW_SECONDS": 900,
     "LOGIN_LOCKOUT_SECONDS": 900,
+    "LOGIN_KNOWN_DEVICE_DAYS": 90,
+    "TRUSTED_PROXIES": (),
     "AUDIT_RETENTION_DAYS": 365,
 }
 

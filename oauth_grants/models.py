@@ -383,6 +383,7 @@ class AuditEvent(models.Model):
         CLIENT_AUTH_FAILED = "client_auth_failed", _("Client authentication failed")
         INTROSPECTION_REFUSED = "introspection_refused", _("Introspection refused")
         LOGIN_LOCKED = "login_locked", _("Login locked out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")
@@ -423,3 +424,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.created.isoformat(timespec="seconds"), self.event)
+
+
+class SignInFailures(models.Model):
+    """Failed sign-ins of one account name within the lockout window.
+
+    One row per account name that failed (it need not exist: guesses at
+    unknown names are counted the same way). oauth_grants/lockout.py reserves
+    an attempt by incrementing ``failures`` under a row lock before the
+    password is checked, so concurrent guesses cannot overshoot the limit.
+    """
+
+    username_key = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in failures")
+        verbose_name_plural = _("sign-in failures")
+
+    def __str__(self) -> str:
+        return "%s: %d" % (self.username_key, self.failures)

@@ -72,6 +72,9 @@ def authserver_settings(*, issuer: str, code_lifetime: int = 60) -> dict[str, An
         **SWAPPED_MODELS,
         "AUTHSERVER_ISSUER": issuer.rstrip("/"),
         "OAUTH2_PROVIDER": oauth2_provider_settings(code_lifetime=code_lifetime),
+        # Every sign-in (both login pages, any page calling authenticate())
+        # counts failures and honours the lockout: oauth_grants/auth_backends.py.
+        "AUTHENTICATION_BACKENDS": ["oauth_grants.auth_backends.LockoutModelBackend"],
         "PASSWORD_HASHERS": [
             "django.contrib.auth.hashers.PBKDF2PasswordHasher",
             "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",

@@ -480,3 +480,23 @@ def id_token_record(
     return insert_row(
         IDToken, jti=jti, user=user, application=client, scope=scope, expires=expires
     )
+
+
+def user_password_changed(*, user: AbstractBaseUser) -> int:
+    """A person's password changed (or was reset): end every authorization.
+
+    Every live token of the person is revoked through the one revoke path and
+    every remembered consent forgotten, in one transaction, with an audit
+    record: whoever knew the old password may have used it to authorize an
+    app. Django itself ends the person's other sessions (the session hash).
+    Returns the number of token rows revoked.
+    """
+    with transaction.atomic():
+        consents = Consent.objects.filter(user=user).delete()[0]
+        count = _mark_revoked(access=Q(user=user), refresh=Q(user=user))
+        audit_record(
+            event=AuditEvent.Type.PASSWORD_CHANGED,
+            user=user,
+            detail={"tokens_revoked": count, "consents_forgotten": consents},
+        )
+    return count

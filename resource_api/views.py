@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from resource_api.authentication import BearerTokenAuthentication
 from resource_api.errors import exception_handler
 from resource_api.models import Document
 from resource_api.operations import Operation
+from resource_api.parsers import BoundedJSONParser
 from resource_api.permissions import OperationScopePermission
 from resource_api.schema import ScopedAutoSchema
 from resource_api.serializers import DocumentSerializer, MeSerializer
@@ -51,6 +53,7 @@ class ProtectedAPI:
     authentication_classes = [BearerTokenAuthentication]
     permission_classes = [OperationScopePermission]
     renderer_classes = [JSONRenderer]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     content_negotiation_class = JSONOnly
     schema = ScopedAutoSchema()
 

@@ -19,6 +19,7 @@ from django.db import router, transaction
 from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749 import errors
 
+from oauth_grants.client_address import client_address
 from oauth_grants.client_auth import ClientAuthFailed, authenticate_client, load_client
 from oauth_grants.limits import MAX_TOKEN_LENGTH
 from oauth_grants.models import AccessToken, Client
@@ -40,7 +41,7 @@ class TokenRequest:
         return cls(
             params=request.POST.dict(),
             authorization=request.META.get("HTTP_AUTHORIZATION"),
-            remote_addr=request.META.get("REMOTE_ADDR"),
+            remote_addr=client_address(request),
         )
 
     def get(self, name: str) -> str | None:

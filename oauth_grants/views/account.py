@@ -7,12 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oauth_grants.client_address import client_address
 from oauth_grants.models import Consent, Scope
 from oauth_grants.services import consent_revoke
 
 
+@never_cache  # a person's own list: no shared or browser cache may keep it
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
@@ -37,7 +40,7 @@ def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent_revoke(
         consent=consent,
         actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})

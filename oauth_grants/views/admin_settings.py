@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -20,6 +21,10 @@ def _retention(days: int) -> str:
 
 
 def effective_settings(request: HttpRequest) -> HttpResponse:
+    """Superusers only: the page tells how the server's defences are tuned,
+    which a staff account with no permissions has no business reading."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
     oauth = settings.OAUTH2_PROVIDER
     api = getattr(settings, "RESOURCE_API", {})
     rows = [

@@ -32,6 +32,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
+from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
 from oauth_grants.internals import escaped_full_path
 from oauth_grants.models import AuditEvent, Client, ClientScope, Scope
@@ -72,7 +73,7 @@ def error_page(
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -12,6 +12,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 
+from oauth_grants.client_address import client_address
 from oauth_grants.client_auth import claimed_client_id
 from oauth_grants.limits import UNAVAILABLE_RETRY_AFTER_SECONDS
 from oauth_grants.metrics import client_id_var
@@ -52,7 +53,7 @@ def rate_limited(request: HttpRequest, endpoint: str) -> HttpResponse | None:
     client_id_var.set(client_id or "")
     verdict = rate_limit_check(
         endpoint=endpoint,
-        address=request.META.get("REMOTE_ADDR"),
+        address=client_address(request),
         client_id=client_id,
     )
     return None if verdict.allowed else too_many_requests(verdict.retry_after)

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from oauth_grants.client_address import client_address
 from oauth_grants.client_auth import verify_client_secret
 from oauth_grants.lookups import LiveToken
 from oauth_grants.metrics import INTROSPECTIONS
@@ -81,7 +82,7 @@ class IntrospectView(View):
                 outcome=AuditEvent.Outcome.FAILURE,
                 client=client,
                 client_identifier=request.POST.get("client_id") or "",
-                remote_addr=request.META.get("REMOTE_ADDR"),
+                remote_addr=client_address(request),
             )
             return unauthorized()
         problem = request_problem(request)

@@ -1,49 +1,81 @@
-"""Django's LoginView with the lockout of oauth_grants/lockout.py."""
+"""Sign-in pages: Django's views, with the lockout's reason shown.
+
+The lockout itself is enforced in the authentication backend
+(oauth_grants/auth_backends.py), so it holds for every page that signs
+people in; these forms only say why a refused attempt was refused, and the
+view remembers the browser as a known device of the account it signed in to.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
-from oauth_grants.lockout import (
-    login_failure_record,
-    login_locked,
-    login_success_record,
-)
-from oauth_grants.models import AuditEvent
-from oauth_grants.services import audit_record
+from oauth_grants import lockout
+from oauth_grants.auth_backends import REFUSAL_ATTRIBUTE
+from oauth_grants.conf import app_settings
+
+REFUSAL_MESSAGES = {
+    lockout.LOCKED: _(
+        "Too many failed sign-in attempts. Try again in 15 minutes, "
+        "or ask an administrator to unlock your account."
+    ),
+    lockout.THROTTLED: _(
+        "Too many failed sign-in attempts from your network. Try again later. "
+        "If you have signed in from this browser before, you can still do so."
+    ),
+}
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
+class LockoutMessageMixin:
+    """Replace "wrong password" with the lockout's reason when there is one."""
+
+    request: Any
+
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if login_locked(username=username, address=address):
-            raise forms.ValidationError(
-                _(
-                    "Too many failed sign-in attempts. Try again in 15 minutes, "
-                    "or ask an administrator to unlock your account."
-                ),
-                code="locked",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()  # type: ignore[misc]
         except forms.ValidationError:
-            if login_failure_record(username=username, address=address):
-                audit_record(
-                    event=AuditEvent.Type.LOGIN_LOCKED,
-                    outcome=AuditEvent.Outcome.FAILURE,
-                    remote_addr=address,
-                    detail={"username": username[:150]},
-                )
+            refusal = getattr(self.request, REFUSAL_ATTRIBUTE, None)
+            if refusal in REFUSAL_MESSAGES:
+                raise forms.ValidationError(
+                    REFUSAL_MESSAGES[refusal], code=refusal
+                ) from None
             raise
-        login_success_record(username=username)
-        return cleaned
+
+
+class LockoutAuthenticationForm(LockoutMessageMixin, AuthenticationForm):
+    pass
+
+
+class LockoutAdminAuthenticationForm(LockoutMessageMixin, AdminAuthenticationForm):
+    pass
+
+
+def remember_known_device(response: HttpResponse, *, request: Any, user: Any) -> None:
+    """Mark this browser as one that signed in to ``user`` (lockout.py says why)."""
+    from django.conf import settings
+
+    response.set_cookie(
+        lockout.KNOWN_DEVICE_COOKIE,
+        lockout.known_device_value(user.get_username()),
+        max_age=int(app_settings.LOGIN_KNOWN_DEVICE_DAYS) * 86400,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 class LockoutLoginView(LoginView):
     authentication_form = LockoutAuthenticationForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_known_device(response, request=self.request, user=form.get_user())
+        return response

@@ -10,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from oauth_grants.client_address import client_address
 from oauth_grants.metrics import REVOCATIONS
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
@@ -61,7 +62,7 @@ class RevokeView(View):
         token = token_by_value(value=value, hint=hint)
         if token is not None and token.application_id == client.pk:
             token_revoke(
-                token=token, remote_addr=request.META.get("REMOTE_ADDR"), via="rfc7009"
+                token=token, remote_addr=client_address(request), via="rfc7009"
             )
         response = HttpResponse(status=200)
         for key, val in NO_STORE.items():

@@ -13,13 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.db import connection
 
 from oauth_grants.models import AccessToken, RefreshToken
 from oauth_grants.selectors import access_token_active
 from oauth_grants.tokens import token_digest
 from tests.factories import REDIRECT_URI, Pkce, issue_user_token, obtain_code
-from tests.servers import base_env, serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.live]
 
@@ -27,16 +25,6 @@ CONCURRENCY = 20
 CODE_ROUNDS = 50
 REFRESH_ROUNDS = 50
 REVOKE_ROUNDS = 20
-
-
-@pytest.fixture
-def server():
-    if connection.vendor != "postgresql":
-        pytest.skip("races are tested against PostgreSQL (make test-postgres)")
-    db = connection.settings_dict
-    url = "postgres://%s@%s:%s/%s" % (db["USER"], db["HOST"], db["PORT"], db["NAME"])
-    with serve(base_env(DATABASE_URL=url), workers=4) as base:
-        yield base
 
 
 def burst(make_request, n: int = CONCURRENCY) -> list[requests.Response]:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from oauth_grants.conf import app_settings
 from oauth_grants.internals import raw_delete
+from oauth_grants.lockout import signin_failures_prune
 from oauth_grants.models import (
     AccessToken,
     AuditEvent,
@@ -77,6 +78,8 @@ class Command(BaseCommand):
         for label, model, condition in plan:
             removed = self._sweep(label, model, condition, size, quiet)
             self.stdout.write("%s: %d removed" % (label, removed))
+        removed = signin_failures_prune()
+        self.stdout.write("sign-in failure counts: %d removed" % removed)
 
     def _sweep(
         self, label: str, model: type[Model], condition: Q, size: int, quiet: bool

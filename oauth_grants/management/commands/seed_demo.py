@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from oauth_grants.conf import app_settings
@@ -38,9 +38,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--admin-password", default="admin-demo-password")
         parser.add_argument("--user-password", default="demo-password")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (it resets the users 'admin' and "
+            "'demo' to known passwords: never on a real deployment).",
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo resets the users 'admin' and 'demo' to known passwords; "
+                "it runs only with DEBUG on (DJANGO_DEBUG=1), or with --force."
+            )
         users = get_user_model()
         admin, _ = users.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.test"}

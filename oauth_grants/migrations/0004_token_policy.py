@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oauth_grants', '0002_drop_pattern_ops_indexes'),
+        ('oauth_grants', '0003_signin_failures'),
     ]
 
     operations = [
