@@ -27,6 +27,13 @@ from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from oauth2_provider.models import TokenChecksumField
+
+
+def field_keeps_given_checksum(field: Any) -> bool:
+    """Is ``field`` DOT's token checksum field, which keeps the digest it is
+    given when ``token`` is blank (so ``insert_row`` need not run it)?"""
+    return isinstance(field, TokenChecksumField)
 
 
 def raw_delete(queryset: QuerySet) -> int:

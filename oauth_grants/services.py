@@ -33,7 +33,7 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
-from oauth_grants.sql import insert_row
+from oauth_grants.sql import insert_row, update_row
 
 log = logging.getLogger("authserver.audit")
 
@@ -80,6 +80,8 @@ def audit_record(
 
 
 def _printable(value: str) -> str:
+    if value.isprintable():  # every real client id: no per-character walk
+        return value[:255]
     return "".join(ch for ch in value if ch.isprintable())[:255]
 
 
@@ -94,7 +96,10 @@ def _clean_detail(value: Any) -> Any:
 
 
 def _mark_revoked(
-    *, access: Q | None, refresh: Q | None, rotation: bool = False
+    *,
+    access: Q | None = None,
+    refresh: Q | None = None,
+    rotated: RefreshToken | None = None,
 ) -> int:
     """Stamp live tokens matching the filters as revoked; return how many.
 
@@ -106,29 +111,45 @@ def _mark_revoked(
     new refresh token are caught too: once this returns, nothing of the
     matched lineage is live (tests/races/).
 
-    A rotation retires the one refresh token its caller holds locked, and
-    the access token issued with it: the refresh token is also stamped
-    ``rotated_at`` (reuse detection tells a rotated-out token from a revoked
-    one by it) and let go of its access token. Its caller holds the lock,
-    so nothing of the lineage can appear meanwhile: one stamp each.
+    ``rotated`` is a refresh token its caller holds locked and is exchanging
+    (rotation): it and the access token issued with it are stamped, the
+    refresh token also ``rotated_at`` (reuse detection tells a rotated-out
+    token from a revoked one by it) and let go of its access token. Nothing
+    of the lineage can appear meanwhile (the caller holds the lock): one
+    stamp each, by primary key.
     """
     now = timezone.now()
     count = 0
-    stamp: dict[str, Any] = {"revoked": now, "updated": now}
-    if rotation:
-        stamp.update(rotated_at=now, access_token=None)
     # Inside a token request's transaction no savepoint of its own: one
     # round trip less each way, and a failure fails the request anyway.
     with transaction.atomic(using=router.db_for_write(RefreshToken), savepoint=False):
+        if rotated is not None:
+            count += update_row(
+                RefreshToken,
+                rotated.pk,
+                unless_set="revoked",
+                revoked=now,
+                rotated_at=now,
+                updated=now,
+                access_token=None,
+            )
+            if rotated.access_token_id is not None:
+                count += update_row(
+                    AccessToken,
+                    rotated.access_token_id,
+                    unless_set="revoked",
+                    revoked=now,
+                    updated=now,
+                )
         if refresh is not None:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
-                **stamp
+                revoked=now, updated=now
             )
         if access is not None:
             count += AccessToken.objects.filter(access, revoked__isnull=True).update(
                 revoked=now, updated=now
             )
-        if refresh is not None and not rotation:
+        if refresh is not None:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
                 revoked=now, updated=now
             )
@@ -138,8 +159,7 @@ def _mark_revoked(
 def refresh_token_rotate(*, token: RefreshToken) -> int:
     """Retire a refresh token being exchanged (RFC 9700 §4.14.2 rotation),
     with the access token issued beside it. The caller holds its row lock."""
-    access = Q(pk=token.access_token_id) if token.access_token_id else None
-    return _mark_revoked(access=access, refresh=Q(pk=token.pk), rotation=True)
+    return _mark_revoked(rotated=token)
 
 
 def token_family_revoke(

@@ -28,7 +28,7 @@ from oauth_grants.models import (
     RefreshToken,
 )
 from oauth_grants.services import audit_record, token_family_revoke
-from oauth_grants.sql import insert_row
+from oauth_grants.sql import insert_row, update_row
 from oauth_grants.tokens import generate_token, token_digest
 
 
@@ -116,8 +116,8 @@ def code_redeem(*, code: AuthorizationCode, family: uuid.UUID) -> None:
     """Mark a locked code used, and the family its tokens will carry
     (RFC 6749 §4.1.2: once)."""
     now = timezone.now()
-    AuthorizationCode.objects.filter(pk=code.pk).update(
-        redeemed_at=now, token_family=family, updated=now
+    update_row(
+        AuthorizationCode, code.pk, redeemed_at=now, token_family=family, updated=now
     )
 
 

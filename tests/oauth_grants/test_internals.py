@@ -15,6 +15,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauth_grants.internals import (
     db_converters,
     escaped_full_path,
+    field_keeps_given_checksum,
     mark_loaded,
     raw_delete,
 )
@@ -61,6 +62,7 @@ def test_dot_keeps_a_precomputed_checksum_when_the_token_is_blank(confidential, 
         token_checksum=digest,
     )
     field = AccessToken._meta.get_field("token_checksum")
+    assert field_keeps_given_checksum(field), "DOT's checksum field class moved"
     assert field.pre_save(row, True) == digest, (
         "DOT's TokenChecksumField now rewrites token_checksum when token is "
         "blank: insert_row and every token row would store the wrong digest"
