@@ -230,7 +230,12 @@ def _profile(server: Server, source: Source, n: int) -> None:
     timed(server, source, n)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+    callees = os.environ.get("PROFILE_CALLEES")
+    if callees:
+        stats.print_callees(callees)
+    else:
+        stats.print_stats(45)
 
 
 def main() -> None:

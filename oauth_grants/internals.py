@@ -11,7 +11,9 @@ naming it (run it first after bumping Django or DOT):
   URI as oauthlib must see it again when the consent is answered.
 * DOT's ``TokenChecksumField.pre_save`` keeps a precomputed
   ``token_checksum`` when ``token`` is blank and no raw token is stashed:
-  tokens are written with ``token=""`` and our own digest.
+  tokens are written with ``token=""`` and our own digest; its
+  ``ResourceJSONField.pre_save`` only turns None into ``[]``. ``insert_row``
+  relies on both to skip building the instance.
 * Django's SQL compiler helpers: ``DatabaseOperations.get_db_converters``
   and ``Expression.get_db_converters`` (the conversions a queryset applies
   to each column), and ``Model._state`` (what ``save()`` and ``from_db``
@@ -27,13 +29,19 @@ from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from oauth2_provider.models import TokenChecksumField
+from oauth2_provider.models import ResourceJSONField, TokenChecksumField
 
 
 def field_keeps_given_checksum(field: Any) -> bool:
     """Is ``field`` DOT's token checksum field, which keeps the digest it is
     given when ``token`` is blank (so ``insert_row`` need not run it)?"""
     return isinstance(field, TokenChecksumField)
+
+
+def field_stores_none_as_empty_list(field: Any) -> bool:
+    """Is ``field`` DOT's RFC 8707 resource field, whose ``pre_save`` only
+    turns None into ``[]``?"""
+    return isinstance(field, ResourceJSONField)
 
 
 def raw_delete(queryset: QuerySet) -> int:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from oauth_grants.internals import (
     db_converters,
     field_keeps_given_checksum,
+    field_stores_none_as_empty_list,
     mark_loaded,
 )
 
@@ -112,8 +113,9 @@ class _InsertStatement:
     arguments without building the instance first (``Model.__init__`` cost
     more than the statement): given, the field's default, or "now" for
     ``auto_now``/``auto_now_add``; DOT's checksum field keeps a given digest
-    when ``token`` is blank (oauth_grants/internals.py). A model with any
-    other ``pre_save`` is built the slow way.
+    when ``token`` is blank, its resource field stores None as ``[]``
+    (oauth_grants/internals.py). A model with any other ``pre_save`` is
+    built the slow way.
     """
 
     def __init__(self, conn: BaseDatabaseWrapper, model: type[Model]) -> None:
@@ -155,6 +157,8 @@ class _InsertStatement:
                 value = field.get_default()
             if kind == "checksum" and given.get("token"):
                 return None
+            if kind == "list" and value is None:
+                value = []
             out.append(value)
         return out
 
@@ -164,6 +168,8 @@ def _value_kind(field: Any) -> str:
         return "now" if field.auto_now or field.auto_now_add else "value"
     if field_keeps_given_checksum(field):
         return "checksum"
+    if field_stores_none_as_empty_list(field):
+        return "list"
     if type(field).pre_save is not models.Field.pre_save:
         return "slow"
     return "value"

@@ -16,6 +16,7 @@ from oauth_grants.internals import (
     db_converters,
     escaped_full_path,
     field_keeps_given_checksum,
+    field_stores_none_as_empty_list,
     mark_loaded,
     raw_delete,
 )
@@ -69,6 +70,15 @@ def test_dot_keeps_a_precomputed_checksum_when_the_token_is_blank(confidential, 
     )
     row.save()
     assert AccessToken.objects.get(pk=row.pk).token_checksum == digest
+
+
+def test_dot_resource_field_only_turns_none_into_an_empty_list(confidential, user):
+    field = AccessToken._meta.get_field("resource")
+    assert field_stores_none_as_empty_list(field), "DOT's resource field moved"
+    row = AccessToken(resource=None)
+    assert field.pre_save(row, True) == []
+    row.resource = ["https://api.example"]
+    assert field.pre_save(row, True) == ["https://api.example"]
 
 
 def test_db_converters_turn_raw_values_into_what_the_orm_returns(confidential):
