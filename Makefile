@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint format clean
+.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint typecheck format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,18 +43,21 @@ run-api: install
 interop-deps:
 	cd tests/interop/node && npm ci --no-audit --no-fund --silent
 
-## make serve: the production configuration (granian, deploy/serve says why).
-## Needs DJANGO_SECRET_KEY, AUTHSERVER_ISSUER, DJANGO_ALLOWED_HOSTS, DATABASE_URL
-## and REDIS_URL in the environment (or *_FILE); see README "Production".
+## make serve: the production stack: nginx on BIND buffering every request in
+## front of granian on a loopback port (deploy/serve; deploy/README.md says
+## why). Needs DJANGO_SECRET_KEY, AUTHSERVER_ISSUER, DJANGO_ALLOWED_HOSTS,
+## DATABASE_URL and REDIS_URL in the environment (or *_FILE); see README
+## "Production". Installs nginx-light when nginx is missing.
 serve: install
 	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (PostgreSQL)"; exit 2; }
+	deploy/install-proxy
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	mkdir -p $${PROMETHEUS_MULTIPROC_DIR:=/tmp/authserver-metrics} && \
 	rm -f $$PROMETHEUS_MULTIPROC_DIR/*.db && \
 	PROMETHEUS_MULTIPROC_DIR=$$PROMETHEUS_MULTIPROC_DIR VENV_BIN=$(BIN) deploy/serve
 
-## make bench: the production server (deploy/serve) under wrk load, with
+## make bench: the application server (deploy/app-server) under wrk load, with
 ## PostgreSQL and Redis, against node-oidc-provider and stock DOT; prints a
 ## table and issue 7's targets and writes bench/results/latest.json
 ## (apt-get install wrk); then the scale requirements (bench/scale.py)
@@ -86,6 +89,11 @@ test-hostile: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make typecheck: mypy with the Django and DRF plugins (pyproject.toml)
+typecheck: install
+	DJANGO_SECRET_KEY=typecheck AUTHSERVER_ISSUER=https://typecheck.example \
+	  $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -8,10 +8,15 @@ Kubernetes secrets), so no secret ever has to live in the repository or in
 from __future__ import annotations
 
 import os
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """Return ``NAME``, else the contents of the file ``NAME_FILE``, else default."""
     value = os.environ.get(name)

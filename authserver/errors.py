@@ -18,6 +18,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     unavailable = isinstance(error, DatabaseError)
     status = 503 if unavailable else 500
+    response: HttpResponse
     if request.path.startswith(JSON_PREFIXES):
         response = JsonResponse(
             {

@@ -3,16 +3,16 @@
 Recreates PostgreSQL database ``bench_authserver`` and flushes a Redis db
 of its own (bench/stack.py), seeds it (bench/seed.py: clients, a token,
 signed-in sessions, and enough single-use codes, refresh tokens and access
-tokens for every request of the runs that use them), starts the production
-server (``deploy/serve``: granian, WSGI, production settings), and drives
+tokens for every request of the runs that use them), starts the application
+server (``deploy/app-server``: granian, WSGI, production settings), and drives
 each scenario from a separate wrk process (bench/wrk.py): a warm-up run,
 discarded, then the measured run. The remote-introspection scenarios run
-against a second ``deploy/serve`` whose API introspects over HTTP at the
+against a second ``deploy/app-server`` whose API introspects over HTTP at the
 first; the peers, node-oidc-provider and stock django-oauth-toolkit (served
 by the same granian command line as ours), run the same token and
 introspection operations in the same run.
 
-Prints a table, the ratios and issue 7's targets (bench/report.py) and
+Prints a table, the ratios and the targets (bench/report.py) and
 writes them with the machine, versions and command lines to
 bench/results/latest.json. Queries per request come from
 bench/query_counts.py (in-process, exact). Every process started here is
@@ -125,7 +125,7 @@ def main() -> int:
                 "compared_with": shlex.join(gunicorn),
                 "workers": config.workers,
                 "threads_per_worker": config.web_threads,
-                "launcher": "deploy/serve",
+                "launcher": "deploy/app-server",
             },
             duration=config.duration,
             warmup=config.warmup,

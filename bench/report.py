@@ -1,4 +1,4 @@
-"""The benchmark's results: the table, the ratios, issue 7's targets, JSON.
+"""The benchmark's results: the table, the ratios, the targets, JSON.
 
 Ratios are taken within one run only (the machine is shared and runs vary);
 a ratio involving a broken row (non-2xx responses, socket errors, items run
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.scenarios import LABELS, PEER_OF
+from bench.scenarios import LABELS, PEERS, peer_row
 from bench.wrk import Result
 
 OIDC_PROVIDER_PACKAGE = (
@@ -54,7 +54,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Target:
-    """One of issue 7's targets: a throughput ratio or a p99 bound."""
+    """A target: a throughput ratio or a p99 bound."""
 
     text: str
     key: str
@@ -87,6 +87,47 @@ TARGETS = [
     ),
     Target(
         "introspection >= 100x stock DOT", "introspection", "dot_introspection", 100.0
+    ),
+    Target("refresh >= 25% of bare", "refresh", "bare", 0.25),
+    Target("consent page >= 15% of bare", "consent", "bare", 0.15),
+    Target(
+        "client_credentials >= 50% of node-oidc-provider (Redis)",
+        "client_credentials",
+        "noderedis_client_credentials",
+        0.5,
+    ),
+    Target(
+        "introspection >= 67% of node-oidc-provider (Redis)",
+        "introspection",
+        "noderedis_introspection",
+        2 / 3,
+    ),
+    Target(
+        "client_credentials >= 1.5x DOT configured for speed",
+        "client_credentials",
+        "fastdot_client_credentials",
+        1.5,
+    ),
+    Target(
+        "introspection >= 1.5x DOT configured for speed",
+        "introspection",
+        "fastdot_introspection",
+        1.5,
+    ),
+    Target(
+        "code exchange >= 1.5x DOT configured for speed",
+        "code_exchange",
+        "fastdot_code_exchange",
+        1.5,
+    ),
+    Target(
+        "refresh >= 1.5x DOT configured for speed", "refresh", "fastdot_refresh", 1.5
+    ),
+    Target(
+        "consent page >= 1.5x DOT configured for speed",
+        "consent",
+        "fastdot_consent",
+        1.5,
     ),
     Target("introspection p99 < 25 ms", "introspection", None, 25.0),
     Target("protected API (local) p99 < 25 ms", "me_local", None, 25.0),
@@ -129,8 +170,10 @@ def _ordered(rows: dict[str, Row]) -> dict[str, Row]:
 
 
 def _times(value: float) -> str:
-    """A ratio as a percentage, or as "Nx" from ten times up."""
-    return "%.0fx" % value if value >= 10 else "%.0f%%" % (100 * value)
+    """A ratio as a percentage below one, else as "N.NNx" ("Nx" from ten)."""
+    if value >= 10:
+        return "%.0fx" % value
+    return "%.2fx" % value if value >= 1 else "%.0f%%" % (100 * value)
 
 
 def _cell(value: float | int | None, fmt: str) -> str:
@@ -141,7 +184,7 @@ def _cell(value: float | int | None, fmt: str) -> str:
 def print_table(rows: dict[str, Row]) -> None:
     """Print the results, then a warning per broken row, then the targets."""
     rows = _ordered(rows)
-    head = "%-40s %8s %7s %7s %7s %5s %4s %6s %6s %6s %6s"
+    head = "%-46s %8s %7s %7s %7s %5s %4s %6s %6s" + " %12s" * len(PEERS)
     print(
         head
         % (
@@ -154,17 +197,15 @@ def print_table(rows: dict[str, Row]) -> None:
             "qry",
             "MB/wkr",
             "% bare",
-            "x node",
-            "x DOT",
+            *PEERS.values(),
         )
     )
     for key, row in rows.items():
         r = row.result
-        node, dot = PEER_OF.get(key, (None, None))
         print(
             head
             % (
-                LABELS[key][:40],
+                LABELS[key][:46],
                 _cell(r.rps if r else None, "%.0f"),
                 _cell(r.p50_ms if r else None, "%.2f"),
                 _cell(r.p99_ms if r else None, "%.2f"),
@@ -173,14 +214,14 @@ def print_table(rows: dict[str, Row]) -> None:
                 _cell(row.queries, "%d"),
                 _cell(row.peak_mb, "%.0f"),
                 _cell(_pct(ratio(rows, key, "bare")), "%.0f%%"),
-                _cell(ratio(rows, key, node) if node else None, "%.2f"),
-                _cell(ratio(rows, key, dot) if dot else None, "%.0f"),
+                *(_cell(peer_ratio(rows, key, peer), "%.2f") for peer in PEERS),
             )
         )
     print(
         "qry: database queries per request (bench/query_counts.py); MB/wkr: "
-        "peak resident memory (VmHWM) of the largest worker so far; x node, "
-        "x DOT: req/s over the peer's for the same operation"
+        "peak resident memory (VmHWM) of the largest worker so far; x <peer>: "
+        "our req/s over the peer's for the same operation (node-oidc-provider "
+        "in memory and with Redis; DOT stock and configured for speed)"
     )
     for key, row in rows.items():
         if row.error:
@@ -196,10 +237,17 @@ def print_table(rows: dict[str, Row]) -> None:
                     ", ran out of single-use items" if r.exhausted else "",
                 )
             )
-    print("\ntargets (issue 7)")
+    print("\ntargets")
     for target in evaluate(rows):
         verdict = {True: "met", False: "NOT met", None: "not measured"}[target["met"]]
-        print("  %-48s %10s  %s" % (target["target"], target["shown"] or "", verdict))
+        print("  %-56s %10s  %s" % (target["target"], target["shown"] or "", verdict))
+
+
+def peer_ratio(rows: dict[str, Row], key: str, peer: str) -> float | None:
+    """Ours over ``peer`` for the operation of row ``key`` (None: no such row,
+    or not usable)."""
+    other = peer_row(key, peer)
+    return ratio(rows, key, other) if other else None
 
 
 def _round(value: float | None) -> float | None:
@@ -252,7 +300,6 @@ def document(rows: dict[str, Row], **context: Any) -> dict[str, Any]:
     scenarios = {}
     for key, row in rows.items():
         r = row.result
-        node, dot = PEER_OF.get(key, (None, None))
         scenarios[key] = {
             "label": LABELS[key],
             "server": row.server,
@@ -267,8 +314,10 @@ def document(rows: dict[str, Row], **context: Any) -> dict[str, Any]:
             "queries_per_request": row.queries,
             "peak_worker_mb": row.peak_mb,
             "vs_bare": _round(ratio(rows, key, "bare")),
-            "vs_node_oidc_provider": _round(ratio(rows, key, node) if node else None),
-            "vs_stock_dot": _round(ratio(rows, key, dot) if dot else None),
+            "vs_node_oidc_provider": _round(peer_ratio(rows, key, "node")),
+            "vs_node_oidc_provider_redis": _round(peer_ratio(rows, key, "noderedis")),
+            "vs_stock_dot": _round(peer_ratio(rows, key, "dot")),
+            "vs_dot_for_speed": _round(peer_ratio(rows, key, "fastdot")),
             "error": row.error,
         }
     return {

@@ -1,8 +1,10 @@
 """Which requests each scenario sends, and to which server.
 
 Ours (scenarios 1 to 6 and 9), the remote-introspection API server
-(7 and 8: a second ``deploy/serve`` whose API asks ours over HTTP), and
-the peers' client_credentials and introspection (10). Every request is
+(7 and 8: a second ``deploy/app-server`` whose API asks ours over HTTP), and
+the peers' client_credentials and introspection (10): node-oidc-provider
+in memory and with Redis storage, django-oauth-toolkit stock and
+configured for speed. Every request is
 checked by its run's non-2xx count; the consent page is also checked once
 before its run, since a redirect to the login page would be a 302.
 """
@@ -21,6 +23,7 @@ from bench import stack, wrk
 from bench.measure import Bench
 from bench.peers import Peer, basic, node_oidc
 from bench.peers.stock_dot import peer as stock_dot
+from bench.scenarios import LABELS
 
 FORM = "application/x-www-form-urlencoded"
 STOCK_DOT_APP = "bench.peers.stock_dot.wsgi:application"
@@ -48,38 +51,55 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def consent_request(base_url: str, data: dict[str, Any], work: Path) -> wrk.Request:
-    """The consent-page GET for a signed-in user (``{0}``: a session key).
+    """Our consent-page GET for a signed-in user (``{0}``: a session key),
+    checked once first (``checked_page``)."""
+    return checked_page(
+        base_url,
+        "/oauth/authorize?"
+        + authorize_query(
+            data["app"]["client_id"], data["redirect_uri"], data["scope"]
+        ),
+        data["session_cookie"],
+        work / "sessions.txt",
+        b'name="request_id"',
+    )
 
-    Checked once first: it must be the 200 HTML consent form, not a redirect
-    to the login page. Raises RuntimeError otherwise.
-    """
-    query = urllib.parse.urlencode(
+
+def authorize_query(client_id: str, redirect_uri: str, scope: str) -> str:
+    """An RFC 6749 §4.1.1 request with PKCE (RFC 7636 §4.3)."""
+    return urllib.parse.urlencode(
         {
             "response_type": "code",
-            "client_id": data["app"]["client_id"],
-            "redirect_uri": data["redirect_uri"],
-            "scope": data["scope"],
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
             "state": "bench-state",
             "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
             "code_challenge_method": "S256",
         }
     )
-    request = wrk.Request(
-        base_url,
-        "/oauth/authorize?" + query,
-        headers={"Cookie": "%s={0}" % data["session_cookie"]},
-    )
-    session = (work / "sessions.txt").read_text().split()[0]
+
+
+def checked_page(
+    base_url: str, path: str, cookie: str, sessions: Path, marker: bytes
+) -> wrk.Request:
+    """A GET of ``path`` for a signed-in user (``{0}``: a session key).
+
+    Checked once first with the first key of ``sessions``: it must be a 200
+    HTML page holding ``marker`` (the consent form), not a redirect to the
+    login page. Raises RuntimeError otherwise.
+    """
+    request = wrk.Request(base_url, path, headers={"Cookie": "%s={0}" % cookie})
+    session = sessions.read_text().split()[0]
     check = urllib.request.Request(
-        base_url + request.path,
-        headers={"Cookie": "%s=%s" % (data["session_cookie"], session)},
+        base_url + request.path, headers={"Cookie": "%s=%s" % (cookie, session)}
     )
     try:
         with urllib.request.build_opener(_NoRedirect).open(check, timeout=10) as page:
             status, kind, body = page.status, page.headers["Content-Type"], page.read()
     except urllib.error.HTTPError as error:
         raise RuntimeError("consent page answered %d" % error.code) from None
-    if status != 200 or "text/html" not in kind or b'name="request_id"' not in body:
+    if status != 200 or "text/html" not in kind or marker not in body:
         raise RuntimeError("not the consent form: %d %s" % (status, kind))
     return request
 
@@ -159,7 +179,8 @@ def run_remote(
 
 
 def run_peer(bench: Bench, prefix: str, peer: Peer, settle: bool) -> None:
-    """The peers' client_credentials and introspection."""
+    """The peers' client_credentials and introspection; code exchange and
+    refresh too for a peer that minted codes and refresh tokens."""
     bench.measure(
         prefix + "_client_credentials",
         peer,
@@ -174,33 +195,116 @@ def run_peer(bench: Bench, prefix: str, peer: Peer, settle: bool) -> None:
         post(peer.base_url, peer.introspect_path, peer.rs_basic, "token=" + peer.token),
         settle=settle,
     )
+    if peer.items_dir is None:
+        return
+    redirect = urllib.parse.quote(peer.redirect_uri, safe="")
+
+    def items(kind: str) -> wrk.Items:
+        assert peer.items_dir is not None
+        folder = peer.items_dir
+        return wrk.Items(
+            folder / ("%s-warmup.txt" % kind), folder / ("%s-run.txt" % kind)
+        )
+
+    bench.measure(
+        prefix + "_code_exchange",
+        peer,
+        post(
+            peer.base_url,
+            peer.token_path,
+            peer.web_basic,
+            "grant_type=authorization_code&code={0}&redirect_uri=%s"
+            "&code_verifier={1}" % redirect,
+        ),
+        items("codes"),
+        settle=settle,
+    )
+    bench.measure(
+        prefix + "_refresh",
+        peer,
+        post(
+            peer.base_url,
+            peer.token_path,
+            peer.web_basic,
+            "grant_type=refresh_token&refresh_token={0}",
+        ),
+        items("refresh"),
+        settle=settle,
+    )
+    sessions = peer.items_dir / "sessions.txt"
+    try:
+        page = checked_page(
+            peer.base_url,
+            "/o/authorize/?" + authorize_query("bench-web", peer.redirect_uri, "read"),
+            "sessionid",
+            sessions,
+            b'name="allow"',
+        )
+    except RuntimeError as error:
+        bench.unmeasured([prefix + "_consent"], error)
+        return
+    bench.measure(
+        prefix + "_consent",
+        peer,
+        page,
+        wrk.Items(sessions, sessions, False),
+        settle=settle,
+    )
+
+
+def _node_with_redis(config: stack.Config, port: int) -> Peer:
+    """node-oidc-provider on its own, freshly flushed, Redis db."""
+    stack.reset_cache(config.peer_redis_url)
+    return node_oidc.start(port, config.peer_redis_url)
 
 
 def run_peers(bench: Bench, cleanup: ExitStack, ours: list[str]) -> None:
-    """Scenario 10: node-oidc-provider (one process), then stock DOT under
-    our granian command line (same workers and options) with its own
-    database; each started, measured and stopped in turn. Stock DOT does
-    about 10 requests a second, so its runs wait for its workers to be idle.
+    """Scenario 10: node-oidc-provider (one process) in memory and with Redis
+    storage, then django-oauth-toolkit stock and configured for speed, each
+    under our granian command line (same workers and options) with its own
+    database on the same PostgreSQL server; each started, measured and
+    stopped in turn. Stock DOT does about 10 requests a second, so its runs
+    wait for its workers to be idle.
     """
-    port = bench.config.port
-    dot_port = port + 3
+    config = bench.config
+    port = config.port
+
+    def dot(variant: tuple[str, str], at: int, database: str) -> Peer:
+        return stock_dot.start(
+            at,
+            stack.peer_argv(ours, at, STOCK_DOT_APP),
+            config.own_database_url(database),
+            variant,
+        )
+
+    def fast_dot() -> Peer:
+        # A quarter of our single-use items: enough up to 1,000 req/s.
+        folder = bench.work / "fastdot"
+        folder.mkdir(exist_ok=True)
+        items = (
+            folder,
+            config.mint_count(config.warmup) // 4,
+            config.mint_count(config.duration) // 4,
+        )
+        return stock_dot.start(
+            port + 6,
+            stack.peer_argv(ours, port + 6, STOCK_DOT_APP),
+            config.own_database_url("fast_dot"),
+            stock_dot.FAST,
+            items,
+        )
+
     starters: list[tuple[str, Callable[[], Peer], bool]] = [
         ("node", lambda: node_oidc.start(port + 2), False),
-        (
-            "dot",
-            lambda: stock_dot.start(
-                dot_port,
-                stack.peer_argv(ours, dot_port, STOCK_DOT_APP),
-                bench.config.peer_database_url("bench_stock_dot"),
-            ),
-            True,
-        ),
+        ("noderedis", lambda: _node_with_redis(config, port + 5), False),
+        ("dot", lambda: dot(stock_dot.STOCK, port + 3, "stock_dot"), True),
+        ("fastdot", fast_dot, False),
     ]
     for prefix, start, settle in starters:
         try:
             peer = stack.keep(cleanup, start)
         except Exception as error:  # noqa: BLE001 - recorded in the rows
-            keys = [prefix + "_client_credentials", prefix + "_introspection"]
+            keys = [key for key in LABELS if key.startswith(prefix + "_")]
             bench.unmeasured(keys, error)
             continue
         run_peer(bench, prefix, peer, settle)
@@ -212,7 +316,8 @@ def run_gunicorn(
 ) -> list[str]:
     """The server comparison: the bare view, client_credentials and
     introspection under gunicorn's sync workers, same app, settings and
-    database; return its command line. deploy/serve is what measured faster."""
+    database; return its command line. deploy/app-server is what measured
+    faster."""
     keys = ["gunicorn_bare", "gunicorn_client_credentials", "gunicorn_introspection"]
     env = stack.app_env(bench.config, bench.config.port + 4)
     try:

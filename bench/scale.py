@@ -1,7 +1,7 @@
 """`make bench`, issue 7's scale requirements, on PostgreSQL database bench_scale.
 
 1. Introspection p99 with 1,000,000 access tokens in the table stays within
-   20% of its value with 1,000. The production server (deploy/serve,
+   20% of its value with 1,000. The application server (deploy/app-server,
    granian) runs through phases A (1,000 rows), B (1,000,000 rows, VACUUM
    ANALYZE, no server restart) and A again (table truncated back to the same
    1,000 rows). B is compared with the mean of the two A runs, and the
@@ -243,7 +243,7 @@ def main() -> int:
     report = {
         "machine": "%s, %d cores, Python %s"
         % (platform.machine(), os.cpu_count(), platform.python_version()),
-        "server": "deploy/serve (granian), production settings, PostgreSQL, Redis",
+        "server": "deploy/app-server (granian), production settings, PostgreSQL, Redis",
         "wrk": "-t2 -c32 -d10s x %d (median p99) after a 5 s warm-up, %d distinct live "
         "tokens" % (RUNS, WALK),
         "notes": "one server for A, B, A again (not restarted); lookup_*_us: "

@@ -1,10 +1,12 @@
-"""The production stack under test: settings, PostgreSQL, Redis, deploy/serve.
+"""The stack under test: settings, PostgreSQL, Redis, deploy/app-server.
 
 Everything the benchmark starts is described here: the environment of the
 app (production settings; DEBUG off; ``DJANGO_SECURE=0`` only because it
 is plain HTTP on loopback; rate limits too high to trigger; access log at
 WARNING), the database and cache it gets (recreated and flushed), and the
-server processes (``deploy/serve``: granian, WSGI).
+server processes (``deploy/app-server``: granian, WSGI, measured directly,
+without the proxy that ``deploy/serve`` puts in front of it: README,
+Performance, says why).
 """
 
 from __future__ import annotations
@@ -46,12 +48,15 @@ class Config:
     """What one benchmark run uses; every field can be set from the environment.
 
     BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (32),
-    BENCH_PORT (8765: ours; the next three ports go to the remote-introspection
-    API server and the two peers), WEB_CONCURRENCY and WEB_THREADS (workers,
-    and threads each: deploy/serve's defaults, one per core and 2), BENCH_PG
-    (the database URL, recreated), BENCH_REDIS (the Redis URL with its own db
-    number, flushed), BENCH_MINT_RATE (single-use codes and tokens minted per
-    second of load, 4000).
+    BENCH_PORT (8765: ours; the next six ports go to the remote-introspection
+    API server, the peers and the gunicorn comparison), WEB_CONCURRENCY and
+    WEB_THREADS (workers, and threads each: deploy/app-server's defaults, one per
+    core and 2), BENCH_PG (the database URL, recreated; the DOT peers get
+    databases named after it on the same server), BENCH_REDIS (the Redis URL
+    with its own db number, flushed), BENCH_PEER_REDIS (the Redis db of
+    node-oidc-provider's Redis storage, flushed; redis://127.0.0.1:6379/8),
+    BENCH_MINT_RATE (single-use codes and tokens minted per second of load,
+    4000).
     """
 
     duration: str
@@ -63,6 +68,7 @@ class Config:
     web_threads: int
     database_url: str
     redis_url: str
+    peer_redis_url: str
     mint_rate: int
 
     @classmethod
@@ -81,12 +87,17 @@ class Config:
                 "BENCH_PG", "postgres://postgres@127.0.0.1:5432/bench_authserver"
             ),
             redis_url=get("BENCH_REDIS", "redis://127.0.0.1:6379/7"),
+            peer_redis_url=get("BENCH_PEER_REDIS", "redis://127.0.0.1:6379/8"),
             mint_rate=int(get("BENCH_MINT_RATE", "4000")),
         )
 
     def peer_database_url(self, name: str) -> str:
         """Return the URL of database ``name`` on the same PostgreSQL server."""
         return self.database_url.rsplit("/", 1)[0] + "/" + name
+
+    def own_database_url(self, suffix: str) -> str:
+        """The URL of a database named after this run's own (``_suffix``)."""
+        return self.database_url + "_" + suffix
 
     def mint_count(self, duration: str) -> int:
         """Single-use items to mint for a run of ``duration`` (rate x seconds)."""
@@ -171,7 +182,7 @@ def service_versions(config: Config) -> dict[str, str]:
 
 @dataclass
 class Server:
-    """A running ``deploy/serve`` (a granian master and its worker processes)."""
+    """A running ``deploy/app-server`` (a granian master and its worker processes)."""
 
     name: str
     port: int
@@ -188,8 +199,8 @@ class Server:
         return procs.children(self.process.pid) or [self.process.pid]
 
     def argv(self) -> list[str]:
-        """The server's command line as the kernel has it (after deploy/serve's
-        exec, so: granian and all its options)."""
+        """The server's command line as the kernel has it (after
+        deploy/app-server's exec, so: granian and all its options)."""
         raw = Path("/proc/%d/cmdline" % self.process.pid).read_bytes()
         return [part.decode() for part in raw.split(b"\0") if part]
 
@@ -207,7 +218,7 @@ class Server:
 
 def gunicorn_argv(env: dict[str, str]) -> list[str]:
     """gunicorn's sync workers, 2 x cores + 1 as its documentation advises:
-    what deploy/serve's granian is measured against."""
+    what deploy/app-server's granian is measured against."""
     return [
         str(PYTHON.parent / "gunicorn"),
         "--bind",
@@ -221,13 +232,13 @@ def gunicorn_argv(env: dict[str, str]) -> list[str]:
 
 
 def serve(name: str, env: dict[str, str], argv: list[str] | None = None) -> Server:
-    """Start ``deploy/serve`` (or ``argv``) with ``env`` and return it once
+    """Start ``deploy/app-server`` (or ``argv``) with ``env`` and return it once
     /healthz answers 200; on failure stop it and raise RuntimeError with its
     log."""
     port = int(env["BIND"].rsplit(":", 1)[1])
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        argv or [str(ROOT / "deploy" / "serve")],
+        argv or [str(ROOT / "deploy" / "app-server")],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.actors import acting_user
 from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from here
     AccessTokenAdmin,
     AuthorizationCodeAdmin,
@@ -99,7 +100,7 @@ def revoke_client_tokens(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Client]
 ) -> None:
     total = sum(
-        tokens_revoke(client=client, actor=request.user, via="admin")
+        tokens_revoke(client=client, actor=acting_user(request), via="admin")
         for client in queryset
     )
     modeladmin.message_user(request, _("%d token(s) revoked.") % total)
@@ -111,7 +112,9 @@ def _set_enabled(
     queryset: QuerySet[Client],
     enabled: bool,
 ) -> None:
-    count = clients_set_enabled(clients=queryset, enabled=enabled, actor=request.user)
+    count = clients_set_enabled(
+        clients=queryset, enabled=enabled, actor=acting_user(request)
+    )
     message = _("%d client(s) enabled.") if enabled else _("%d client(s) disabled.")
     modeladmin.message_user(request, message % count)
 
@@ -140,9 +143,11 @@ class ClientAdmin(admin.ModelAdmin):
     actions = [revoke_client_tokens, disable_clients, enable_clients]
     change_form_template = "admin/oauth_grants/client/change_form.html"
 
-    def get_fields(self, request: HttpRequest, obj: Client | None = None) -> list[str]:
-        fields = list(ClientAdminForm.Meta.fields)
-        return ["client_id", *fields] if obj else fields
+    def get_fields(
+        self, request: HttpRequest, obj: Client | None = None
+    ) -> tuple[str, ...]:
+        fields = tuple(ClientAdminForm.Meta.fields)
+        return ("client_id", *fields) if obj else fields
 
     @admin.display(description=_("grant types"))
     def grants(self, obj: Client) -> str:
@@ -152,8 +157,11 @@ class ClientAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Client, form: forms.Form, change: bool
     ) -> None:
         was_enabled = bool(form.initial.get("enabled", True)) if change else True
-        request._new_client_secret = client_save(
-            client=obj, actor=request.user, is_new=not change, was_enabled=was_enabled
+        request._new_client_secret = client_save(  # type: ignore[attr-defined]
+            client=obj,
+            actor=acting_user(request),
+            is_new=not change,
+            was_enabled=was_enabled,
         )
 
     def response_add(
@@ -204,7 +212,7 @@ class ClientAdmin(admin.ModelAdmin):
                 reverse("admin:oauth_grants_client_change", args=[pk])
             )
         if request.method == "POST":
-            secret = client_secret_regenerate(client=client, actor=request.user)
+            secret = client_secret_regenerate(client=client, actor=acting_user(request))
             return self._show_secret_once(request, client, secret, created=False)
         context = {
             **self.admin_site.each_context(request),
@@ -226,11 +234,11 @@ class ClientAdmin(admin.ModelAdmin):
         return deleted, counts, set(), protected
 
     def delete_model(self, request: HttpRequest, obj: Client) -> None:
-        client_delete(client=obj, actor=request.user)
+        client_delete(client=obj, actor=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         for client in queryset:
-            client_delete(client=client, actor=request.user)
+            client_delete(client=client, actor=acting_user(request))
 
 
 class ScopeClientInline(admin.TabularInline):

@@ -7,7 +7,7 @@ revocation goes through services.tokens_revoke / consent_revoke.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oauth_grants.actors import acting_user
 from oauth_grants.lockout import locked_username_keys, login_unlock
 from oauth_grants.models import AccessToken, AuditEvent, Consent, RefreshToken
 from oauth_grants.services import consent_revoke, tokens_revoke
@@ -74,7 +75,7 @@ class TokenAdminBase(ReadOnlyAdmin):
     )
     search_fields = ("user__username", "application__name", "application__client_id")
     list_select_related = ("user", "application")
-    exclude = ("token", "token_checksum")
+    exclude: ClassVar[tuple[str, ...]] = ("token", "token_checksum")
     date_hierarchy = "created"
     kind = "access"
 
@@ -90,8 +91,11 @@ class TokenAdminBase(ReadOnlyAdmin):
     @admin.action(description=_("Revoke the selected tokens (and their families)"))
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
-        key = "access_token_ids" if self.kind == "access" else "refresh_token_ids"
-        count = tokens_revoke(**{key: ids}, actor=request.user, via="admin")
+        actor = acting_user(request)
+        if self.kind == "access":
+            count = tokens_revoke(access_token_ids=ids, actor=actor, via="admin")
+        else:
+            count = tokens_revoke(refresh_token_ids=ids, actor=actor, via="admin")
         self.message_user(request, _("%d token(s) revoked.") % count)
 
     actions = ["revoke_selected"]
@@ -103,7 +107,7 @@ class AccessTokenAdmin(TokenAdminBase):
 
 class RefreshTokenAdmin(TokenAdminBase):
     kind = "refresh"
-    exclude = ("token", "token_checksum", "access_token")
+    exclude: ClassVar[tuple[str, ...]] = ("token", "token_checksum", "access_token")
 
 
 class AuthorizationCodeAdmin(ReadOnlyAdmin):
@@ -138,7 +142,8 @@ class ConsentAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: QuerySet[Consent]
     ) -> None:
         total = sum(
-            consent_revoke(consent=c, actor=request.user, via="admin") for c in queryset
+            consent_revoke(consent=c, actor=acting_user(request), via="admin")
+            for c in queryset
         )
         self.message_user(request, _("Consent revoked; %d token(s) revoked.") % total)
 
@@ -186,7 +191,7 @@ def revoke_user_tokens(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> None:
     total = sum(
-        tokens_revoke(user=u, actor=request.user, via="admin") for u in queryset
+        tokens_revoke(user=u, actor=acting_user(request), via="admin") for u in queryset
     )
     modeladmin.message_user(request, _("%d token(s) revoked.") % total)
 
@@ -211,7 +216,8 @@ class SignInLockedFilter(admin.SimpleListFilter):
 @admin.register(User)
 class OAuthUserAdmin(UserAdmin):
     actions = [revoke_user_tokens, unlock_sign_in]
-    list_display = (*UserAdmin.list_display, "sign_in_locked")
+    # Django's own columns, read from the class on purpose.
+    list_display = (*UserAdmin.list_display, "sign_in_locked")  # type: ignore[misc]
     list_filter = (*UserAdmin.list_filter, SignInLockedFilter)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

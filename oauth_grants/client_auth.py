@@ -16,6 +16,7 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
+from typing import TypeGuard
 from urllib.parse import unquote_plus
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -46,7 +47,7 @@ class ClientAuthFailed(Exception):
         self.client = client
 
 
-def plausible(value: object, limit: int) -> bool:
+def plausible(value: object, limit: int) -> TypeGuard[str]:
     return (
         isinstance(value, str)
         and 0 < len(value) <= limit
@@ -158,10 +159,10 @@ def verify_client_secret(client: Client | None, secret: str) -> bool:
     Always runs exactly one hash check, against a dummy when there is no
     client to check, so an unknown client_id costs the same time.
     """
-    usable = (
-        client is not None and client.is_confidential and bool(client.client_secret)
-    )
-    stored = client.client_secret if usable else _dummy_secret_hash()
+    stored = _dummy_secret_hash()
+    usable = False
+    if client is not None and client.is_confidential and client.client_secret:
+        stored, usable = client.client_secret, True
     well_formed = plausible(secret, MAX_SECRET_LENGTH)
     matches = check_password(secret if well_formed else "", stored)
     return usable and well_formed and matches

@@ -27,7 +27,7 @@ def consent_current(*, user: AbstractBaseUser, client: Client) -> Consent | None
     """The person's unexpired consent for this client, if any."""
     cutoff = timezone.now() - timedelta(days=remember_days())
     return Consent.objects.filter(
-        user=user, client=client, granted_at__gt=cutoff
+        user_id=user.pk, client=client, granted_at__gt=cutoff
     ).first()
 
 

@@ -12,6 +12,29 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# The views under /oauth/ (wherever oauth_grants.urls is included).
+OAUTH_ENDPOINTS = frozenset(
+    {
+        "oauth-authorize",
+        "oauth-token",
+        "oauth-introspect",
+        "oauth-revoke",
+        "oidc-userinfo",
+        "oidc-jwks",
+    }
+)
+
+
+def is_oauth_endpoint(request: HttpRequest) -> bool:
+    """True for a request that resolved to one of ``OAUTH_ENDPOINTS``."""
+    match = request.resolver_match
+    return (
+        match is not None
+        and "oauth_grants" in match.namespaces
+        and match.url_name in OAUTH_ENDPOINTS
+    )
+
+
 class SecurityHeadersMiddleware:
     """CSP on every HTML page; no referrer and no caching on OAuth endpoints."""
 
@@ -22,7 +45,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if request.path.startswith("/oauth/"):
+        if is_oauth_endpoint(request):
             # Codes and state travel in these URLs: they must never reach
             # another origin. "same-origin" rather than "no-referrer": under
             # no-referrer Chromium sends `Origin: null` with the consent form's

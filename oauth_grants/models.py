@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,7 +180,7 @@ class Client(AbstractApplication):
 
     def clean(self) -> None:
         """Policy rules that hold for every client, whoever registers it."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         grants = list(self.grant_types or [])
         unknown = [g for g in grants if g not in GrantType.values]
         if unknown:

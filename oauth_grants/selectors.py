@@ -35,7 +35,8 @@ def introspection_lookup(
     the token.
     """
     usable = isinstance(value, str) and 0 < len(value) <= MAX_TOKEN_LENGTH
-    return caller_and_live_token(client_id, token_digest(value) if usable else None)
+    digest = token_digest(value) if usable and isinstance(value, str) else None
+    return caller_and_live_token(client_id, digest)
 
 
 def token_by_value(
@@ -49,7 +50,7 @@ def token_by_value(
     if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
         return None
     digest = token_digest(value)
-    models = [AccessToken, RefreshToken]
+    models: list[type[AccessToken] | type[RefreshToken]] = [AccessToken, RefreshToken]
     if hint == "refresh_token":
         models.reverse()
     for model in models:

@@ -1,5 +1,7 @@
-"""The authorization server's URLs; include them at the site root.
+"""The authorization server's URLs, namespace ``oauth_grants``.
 
+Include them at the site root or under a prefix: the metadata documents
+build every endpoint URL with ``reverse()`` (``oauth_grants/endpoints.py``).
 The paths are part of the product's contract: clients, metadata and the
 resource servers name them.
 """
@@ -15,6 +17,8 @@ from oauth_grants.views.introspect import IntrospectView
 from oauth_grants.views.oidc import UserInfoView, jwks, openid_configuration
 from oauth_grants.views.revoke import RevokeView
 from oauth_grants.views.token import TokenView
+
+app_name = "oauth_grants"
 
 urlpatterns = [
     path(

@@ -31,7 +31,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
     elif isinstance(exc, exceptions.NotAuthenticated):
         response.data = {"error": "invalid_request", "error_description": exc.detail}
-    elif response.status_code == 503:
+    elif response.status_code == 503 and isinstance(exc, exceptions.APIException):
         response.data = {
             "error": "temporarily_unavailable",
             "error_description": exc.detail,

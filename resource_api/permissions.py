@@ -37,7 +37,7 @@ class OperationScopePermission(BasePermission):
         info = request.auth
         if not isinstance(info, TokenInfo) or not info.active:
             return False
-        operation = operation_for(view, request.method)
+        operation = operation_for(view, request.method or "")
         if operation is None:
             raise exceptions.PermissionDenied("This operation is not configured.")
         scopes, per_user = operation_table().get(

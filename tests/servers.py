@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,9 +70,25 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
     raise RuntimeError("server did not come up at %s" % url)
 
 
+def require_proxy() -> None:
+    """Skip when nginx (the proxy deploy/serve starts) is missing, except
+    under CI, where it is a failure (.ci/run installs it)."""
+    if shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("nginx is missing (deploy/install-proxy installs it)")
+    pytest.skip("nginx is not installed (deploy/install-proxy installs it)")
+
+
 @contextmanager
 def serve(env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Run the production server (deploy/serve) on a free port; yield its URL."""
+    """Run the production stack (deploy/serve: the proxy on a free port, the
+    application server behind it on another); yield the proxy's URL.
+
+    The stack runs in its own process group, so that whatever survives a
+    stop that had to be forced is killed with it.
+    """
+    require_proxy()
     port = free_port()
     process = subprocess.Popen(
         [str(Path(ROOT) / "deploy" / "serve")],
@@ -77,11 +96,13 @@ def serve(env: dict[str, str], workers: int = 2) -> Iterator[str]:
         env={
             **env,
             "BIND": "127.0.0.1:%d" % port,
+            "APP_BIND": "127.0.0.1:%d" % free_port(),
             "WEB_CONCURRENCY": str(workers),
             "VENV_BIN": str(BIN),
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = "http://127.0.0.1:%d" % port
     try:
@@ -90,7 +111,7 @@ def serve(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()

@@ -38,6 +38,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
 
     def _cursor(self, name: str | None = None) -> Any:
-        cursor = super()._cursor(name)
+        # A private method of Django's backend (django/db/backends/base/base.py).
+        cursor = super()._cursor(name)  # type: ignore[misc]
         self.last_used_at = time.monotonic()
         return cursor

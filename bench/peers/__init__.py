@@ -11,6 +11,7 @@ import base64
 import subprocess
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 
@@ -37,6 +38,12 @@ class Peer:
     client_credentials_body: str
     process: subprocess.Popen = field(repr=False)
     log: IO[bytes] | None = field(default=None, repr=False)
+    # Peers that also run the code exchange and refresh (the DOT peers):
+    # the code client's Basic header, its redirect URI, and the folder of
+    # single-use items (codes-*.txt, refresh-*.txt, as bench/seed.py writes).
+    web_basic: str = field(default="", repr=False)
+    redirect_uri: str = ""
+    items_dir: Path | None = None
 
     def pids(self) -> list[int]:
         """The server's worker processes (the master's children), or the

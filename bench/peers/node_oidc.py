@@ -5,6 +5,12 @@ Starts ``bench/peers/oidc_provider/server.mjs`` (one node process on
 checks that the resource-server client sees it as active through
 introspection. The returned :class:`Peer` carries everything a wrk scenario
 needs: URLs, Basic headers, a form body and a live token.
+
+Two storages: ``redis_url`` given, everything lives in that Redis db
+(``redis_adapter.mjs``, laid out as oidc-provider's example Redis adapter),
+as the provider is deployed; ``start`` then restarts the process once and
+checks that the token issued before the restart is still active. Without
+it, the process's own memory (the reference row: no storage cost at all).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ APP_SECRET = "bench-app-secret-0123456789abcdef0123456789"
 RS_ID = "bench-rs"
 RS_SECRET = "bench-rs-secret-0123456789abcdef0123456789"
 CLIENT_CREDENTIALS_BODY = "grant_type=client_credentials&scope=profile"
+DEPENDENCIES = ("oidc-provider", "ioredis")  # package.json
 
 
 def _stderr_tail(log: IO[bytes], limit: int = 2000) -> str:
@@ -44,7 +51,7 @@ def _stderr_tail(log: IO[bytes], limit: int = 2000) -> str:
 
 def _ensure_node_modules() -> None:
     """Install the pinned dependencies from package-lock.json if missing."""
-    if (HERE / "node_modules" / "oidc-provider").is_dir():
+    if all((HERE / "node_modules" / name).is_dir() for name in DEPENDENCIES):
         return
     npm = shutil.which("npm") or "npm"
     subprocess.run(
@@ -104,25 +111,43 @@ def _path_of(url: str, base_url: str) -> str:
     return url[len(base_url) :]
 
 
-def start(port: int) -> Peer:
-    """Start node-oidc-provider on ``127.0.0.1:port`` and return a checked Peer.
-
-    Raises RuntimeError when the server does not come up, the token request
-    fails, or introspection of the fresh token by the resource-server client
-    does not report it active.
-    """
-    _ensure_node_modules()
-    base_url = f"http://{HOST}:{port}"
-    node = shutil.which("node") or "node"
+def _launch(port: int, redis_url: str | None) -> tuple[subprocess.Popen, IO[bytes]]:
+    """Start server.mjs; return the process and its stderr log."""
+    env = {**os.environ, "PORT": str(port), "NODE_ENV": "production"}
+    if redis_url:
+        env.update(PEER_ADAPTER="redis", REDIS_URL=redis_url)
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [node, "server.mjs"],
+        [shutil.which("node") or "node", "server.mjs"],
         cwd=HERE,
-        env={**os.environ, "PORT": str(port), "NODE_ENV": "production"},
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=log,
     )
+    return process, log
+
+
+def _introspect_active(base_url: str, path: str, rs_basic: str, token: str) -> None:
+    """Raise RuntimeError unless introspection reports ``token`` active."""
+    body = urllib.parse.urlencode({"token": token})
+    status, raw = _request(base_url + path, body, rs_basic)
+    if status != 200 or json.loads(raw).get("active") is not True:
+        raise RuntimeError(f"introspection not active: {status} {raw!r}")
+
+
+def start(port: int, redis_url: str | None = None) -> Peer:
+    """Start node-oidc-provider on ``127.0.0.1:port`` and return a checked Peer.
+
+    ``redis_url``: keep its storage in that Redis db (see the module
+    docstring). Raises RuntimeError when the server does not come up, the
+    token request fails, introspection of the fresh token by the
+    resource-server client does not report it active, or (with Redis) the
+    token is not active any more after a restart.
+    """
+    _ensure_node_modules()
+    base_url = f"http://{HOST}:{port}"
+    process, log = _launch(port, redis_url)
     try:
         _wait_ready(process, READY_TIMEOUT)
 
@@ -142,11 +167,12 @@ def start(port: int) -> Peer:
         if status != 200:
             raise RuntimeError(f"client_credentials failed: {status} {raw!r}")
         token = json.loads(raw)["access_token"]
-
-        body = urllib.parse.urlencode({"token": token})
-        status, raw = _request(base_url + introspect_path, body, rs_basic)
-        if status != 200 or json.loads(raw).get("active") is not True:
-            raise RuntimeError(f"introspection not active: {status} {raw!r}")
+        _introspect_active(base_url, introspect_path, rs_basic, token)
+        if redis_url:
+            stop_process(process, log)
+            process, log = _launch(port, redis_url)
+            _wait_ready(process, READY_TIMEOUT)
+            _introspect_active(base_url, introspect_path, rs_basic, token)
     except RuntimeError as error:
         stderr = _stderr_tail(log)
         stop_process(process, log)
@@ -156,7 +182,7 @@ def start(port: int) -> Peer:
         raise
 
     return Peer(
-        name="node-oidc-provider 9.13",
+        name="node-oidc-provider 9.13 (%s)" % ("Redis" if redis_url else "memory"),
         base_url=base_url,
         token_path=token_path,
         introspect_path=introspect_path,

@@ -134,9 +134,8 @@ class grant_transaction:  # noqa: N801 - used as a statement, like transaction.a
         kind: type[BaseException] | None,
         error: BaseException | None,
         trace: TracebackType | None,
-    ) -> bool:
+    ) -> None:
         if isinstance(error, errors.OAuth2Error):
-            self._atomic.__exit__(None, None, None)
-            return False
+            self._atomic.__exit__(None, None, None)  # commit; the error goes on
+            return
         self._atomic.__exit__(kind, error, trace)
-        return False

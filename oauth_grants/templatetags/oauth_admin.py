@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from django import template
 
 from oauth_grants.selectors import dashboard_stats
@@ -13,7 +16,7 @@ CHART_HEIGHT = 90
 @register.inclusion_tag("admin/oauth_grants/dashboard.html")
 def oauth_dashboard() -> dict[str, object]:
     stats = dashboard_stats()
-    series = stats["issued_per_day"]
+    series = cast("list[tuple[date, int]]", stats["issued_per_day"])
     peak = max((n for _day, n in series), default=0) or 1
     slot = CHART_WIDTH / len(series)
     bars = []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oauth_grants.actors import acting_user
 from oauth_grants.client_address import client_address
 from oauth_grants.models import Consent, Scope
 from oauth_grants.services import consent_revoke
@@ -19,7 +20,9 @@ from oauth_grants.services import consent_revoke
 @login_required
 @require_http_methods(["GET"])
 def authorized_apps(request: HttpRequest) -> HttpResponse:
-    consents = list(Consent.objects.filter(user=request.user).select_related("client"))
+    consents = list(
+        Consent.objects.filter(user=acting_user(request)).select_related("client")
+    )
     descriptions = dict(Scope.objects.values_list("name", "description"))
     apps = [
         {
@@ -35,13 +38,13 @@ def authorized_apps(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_app(request: HttpRequest, consent_id: int) -> HttpResponse:
     """Revoke the consent and every token of that app for this person."""
-    consent = get_object_or_404(Consent, pk=consent_id, user=request.user)
+    consent = get_object_or_404(Consent, pk=consent_id, user=acting_user(request))
     name = consent.client.name
     consent_revoke(
         consent=consent,
-        actor=request.user,
+        actor=acting_user(request),
         remote_addr=client_address(request),
         via="account",
     )
     messages.success(request, _("%(name)s no longer has access.") % {"name": name})
-    return redirect("account-apps")
+    return redirect("oauth_grants:account-apps")

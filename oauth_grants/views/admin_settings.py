@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from oauth2_provider.settings import oauth2_settings
 
 from oauth_grants.conf import app_settings
 from oauth_grants.models import (
@@ -14,6 +15,7 @@ from oauth_grants.models import (
     DEFAULT_REFRESH_TOKEN_LIFETIME,
     DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
 )
+from resource_api.conf import api_settings
 
 
 def _retention(days: int) -> str:
@@ -25,13 +27,12 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
     which a staff account with no permissions has no business reading."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    oauth = settings.OAUTH2_PROVIDER
-    api = getattr(settings, "RESOURCE_API", {})
+    grant_types = ", ".join(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
     rows = [
         ("Issuer (RFC 8414 issuer, RFC 9207 iss)", app_settings.ISSUER),
         (
             "Authorization code lifetime",
-            "%s s" % oauth["AUTHORIZATION_CODE_EXPIRE_SECONDS"],
+            "%s s" % oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS,
         ),
         ("PKCE", "required for every client, S256 only"),
         (
@@ -49,11 +50,11 @@ def effective_settings(request: HttpRequest) -> HttpResponse:
             "Refresh reuse grace window",
             "%s s" % app_settings.REFRESH_TOKEN_REUSE_GRACE_SECONDS,
         ),
-        ("Grant types offered", ", ".join(oauth["OAUTH2_GRANT_TYPES_SUPPORTED"])),
+        ("Grant types offered", grant_types),
         ("Client secret hashing", "salted HMAC-SHA256 (client_sha256)"),
-        ("Resource API introspection", api.get("INTROSPECTION_BACKEND", "local")),
-        ("Remote introspection cache bound", "%s s" % api.get("CACHE_SECONDS", 10)),
-        ("Remote introspection timeout", "%s s" % api.get("TIMEOUT_SECONDS", 2)),
+        ("Resource API introspection", api_settings.INTROSPECTION_BACKEND),
+        ("Remote introspection cache bound", "%s s" % api_settings.CACHE_SECONDS),
+        ("Remote introspection timeout", "%s s" % api_settings.TIMEOUT_SECONDS),
         ("Secure cookies / HSTS", "on" if settings.SESSION_COOKIE_SECURE else "off"),
     ]
     context = {**admin.site.each_context(request), "title": "Effective OAuth settings"}

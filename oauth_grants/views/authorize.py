@@ -31,6 +31,7 @@ from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
+from oauth_grants.actors import acting_user
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
 from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
@@ -326,12 +327,13 @@ class AuthorizeView(View):
                     scopes=approved,
                     credentials=credentials,
                 )
+                person = acting_user(request)
                 if not remembered:
-                    consent_record(user=request.user, client=client, scopes=approved)
+                    consent_record(user=person, client=client, scopes=approved)
                 audit_record(
                     event=AuditEvent.Type.CONSENT_GRANTED,
-                    actor=request.user,
-                    user=request.user,
+                    actor=person,
+                    user=person,
                     client=client,
                     remote_addr=_client_ip(request),
                     detail={"scope": " ".join(approved), "remembered": remembered},

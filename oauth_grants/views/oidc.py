@@ -8,8 +8,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from oauth_grants.conf import app_settings
-from oauth_grants.oidc_claims import CLAIM_SCOPE, claims_for_scopes
+from oauth_grants.oidc_claims import claims_for_scopes
 from oauth_grants.oidc_keys import oidc_enabled, public_jwks
 from oauth_grants.selectors import access_token_active
 from oauth_grants.views.discovery import metadata_document
@@ -67,14 +66,3 @@ class UserInfoView(View):
         return response
 
     post = get
-
-
-def oidc_metadata_extra() -> dict[str, object]:
-    issuer = app_settings.ISSUER
-    return {
-        "userinfo_endpoint": issuer + "/oauth/userinfo",
-        "jwks_uri": issuer + "/oauth/jwks",
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "subject_types_supported": ["public"],
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *CLAIM_SCOPE],
-    }

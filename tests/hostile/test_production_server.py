@@ -1,19 +1,25 @@
-"""The production configuration on the wire: a 2-worker production server
-(deploy/serve) with DJANGO_SECURE on (behind a TLS proxy that sets
-X-Forwarded-Proto) and the shared Redis cache.
+"""The production configuration on the wire: the production stack
+(deploy/serve: its proxy in front of a 2-worker application server) with
+DJANGO_SECURE on (behind a TLS balancer that sets X-Forwarded-Proto) and the
+shared Redis cache.
 
 Asserted: plain HTTP is redirected to https; HSTS, CSP, X-Frame-Options on
 pages; the CSRF and session cookies are Secure, HttpOnly and SameSite=Lax;
 sign-in lockout counters are shared by the workers (Redis), so five failures
-lock the account whichever worker answered them.
+lock the account whichever worker answered them; the application sees the
+client's own address through the proxy (the /metrics allow-list, open to
+127.0.0.2 only, lets 127.0.0.2 in and not 127.0.0.3, with or without a
+made-up X-Forwarded-For).
 """
 
 from __future__ import annotations
 
+import http.client
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -45,6 +51,7 @@ def production_server():
             DJANGO_DEBUG="0",
             AUTHSERVER_ISSUER="https://127.0.0.1",
             DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+            METRICS_ALLOWED_NETWORKS="127.0.0.2/32",
         )
         for args in (
             ["migrate", "--noinput"],
@@ -153,3 +160,33 @@ def test_lockout_counters_are_shared_by_every_worker(production_server):
     locked = login(https_session(production_server), production_server, "lee", PASSWORD)
     assert locked.status_code == 200
     assert "Too many failed sign-in attempts" in locked.text
+
+
+def metrics_status(base: str, source: str, forwarded: str | None = None) -> int:
+    """GET /metrics over a connection from loopback address ``source``."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(
+        parts.hostname or "127.0.0.1",
+        parts.port,
+        timeout=10,
+        source_address=(source, 0),
+    )
+    headers = {"X-Forwarded-Proto": "https"}
+    if forwarded:
+        headers["X-Forwarded-For"] = forwarded
+    try:
+        conn.request("GET", "/metrics", headers=headers)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_the_application_sees_the_client_address_through_the_proxy(
+    production_server,
+):
+    # Every request reaches the application from the proxy (127.0.0.1); the
+    # proxy appends its own peer to X-Forwarded-For, and deploy/serve trusts
+    # the proxy, so the application sees the real client, never a made-up one.
+    assert metrics_status(production_server, "127.0.0.2") == 200
+    assert metrics_status(production_server, "127.0.0.3") == 404
+    assert metrics_status(production_server, "127.0.0.3", forwarded="127.0.0.2") == 404

@@ -307,3 +307,22 @@ def test_wheel_in_fresh_projects(venv_python, tmp_path):
             if server is not None:
                 server.terminate()
                 server.wait(timeout=10)
+
+
+def test_wheel_ships_type_markers(venv_python):
+    """PEP 561: type checkers in a host project read both apps' annotations."""
+    found = subprocess.run(
+        [
+            str(venv_python),
+            "-c",
+            "import importlib.util, pathlib\n"
+            "for name in ('oauth_grants', 'resource_api'):\n"
+            "    spec = importlib.util.find_spec(name)\n"
+            "    folder = pathlib.Path(spec.submodule_search_locations[0])\n"
+            "    print(name, (folder / 'py.typed').is_file())\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert found == ["oauth_grants", "True", "resource_api", "True"]

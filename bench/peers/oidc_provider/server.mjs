@@ -1,7 +1,9 @@
 // node-oidc-provider peer for `make bench` (driven by bench/peers/node_oidc.py).
 //
-// One node process, in-memory storage, listening on 127.0.0.1:$PORT with
-// issuer http://127.0.0.1:$PORT. Only client_credentials, introspection and
+// One node process listening on 127.0.0.1:$PORT with issuer
+// http://127.0.0.1:$PORT. Storage: PEER_ADAPTER=redis keeps everything in
+// Redis (REDIS_URL; redis_adapter.mjs), as a deployment does; otherwise in
+// this process's memory (see the adapter comment below). Only client_credentials, introspection and
 // revocation matter here. Every configurable "default ... you SHOULD/MUST
 // change" hook on those paths is set explicitly, and keys are generated at
 // start-up, so the provider stays quiet: stdout carries exactly one "ready".
@@ -11,6 +13,8 @@ import Provider from 'oidc-provider';
 // The package has no "exports" map, so its built-in adapter class is
 // importable. See the adapter comment below for why it gets another store.
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
+
+import { redisAdapterFactory } from './redis_adapter.mjs';
 
 const port = Number.parseInt(process.env.PORT ?? '', 10);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -76,7 +80,16 @@ class TtlStore {
 }
 
 let adapter; // undefined: oidc-provider's stock (capped) memory adapter
-if (process.env.PEER_ADAPTER !== 'builtin') {
+let redis;
+if (process.env.PEER_ADAPTER === 'redis') {
+  if (!process.env.REDIS_URL) {
+    console.error('server.mjs: PEER_ADAPTER=redis needs REDIS_URL');
+    process.exit(2);
+  }
+  const { RedisAdapter, client } = redisAdapterFactory(process.env.REDIS_URL);
+  adapter = RedisAdapter;
+  redis = client;
+} else if (process.env.PEER_ADAPTER !== 'builtin') {
   const store = new TtlStore();
   adapter = (model) => new MemoryAdapter(model, store, 0);
 }
@@ -171,7 +184,7 @@ server.on('error', (err) => {
 });
 
 const shutdown = () => {
-  server.close(() => process.exit(0));
+  server.close(() => (redis ? redis.quit().finally(() => process.exit(0)) : process.exit(0)));
   setTimeout(() => process.exit(0), 2000).unref();
 };
 process.on('SIGTERM', shutdown);

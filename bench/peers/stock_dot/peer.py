@@ -1,10 +1,12 @@
-"""Start and seed the stock django-oauth-toolkit peer for `make bench`.
+"""Start and seed the django-oauth-toolkit peers for `make bench`.
 
 The peer is the Django project in this package (``bench/peers/stock_dot/``):
-DOT with its default settings, served by whatever WSGI server the caller
-names. ``start`` recreates its PostgreSQL database, migrates it, seeds two
-confidential client_credentials applications (secrets given in clear, so
-DOT hashes them with its default hasher, Django's PBKDF2) and one access
+DOT with its default settings (``STOCK``), or configured for speed
+(``FAST``: ``fast_settings``, a fast client-secret hasher), served by
+whatever WSGI server the caller names. ``start`` recreates its PostgreSQL
+database, migrates it, seeds two confidential client_credentials
+applications (secrets given in clear, so DOT hashes them with the
+configured hasher: PBKDF2 by default) and one access
 token, starts the server and checks both benchmarked endpoints with real
 HTTP requests.
 
@@ -29,11 +31,18 @@ from bench.peers import Peer, basic
 
 ROOT = Path(__file__).resolve().parents[3]
 PYTHON = ROOT / ".venv" / "bin" / "python"
-SETTINGS = "bench.peers.stock_dot.settings"
+STOCK = ("stock django-oauth-toolkit (defaults)", "bench.peers.stock_dot.settings")
+FAST = (
+    "django-oauth-toolkit configured for speed",
+    "bench.peers.stock_dot.fast_settings",
+)
 TOKEN_PATH = "/o/token/"
 INTROSPECT_PATH = "/o/introspect/"
 CLIENT_CREDENTIALS_BODY = "grant_type=client_credentials&scope=read"
 READY_TIMEOUT_S = 30.0
+REDIRECT_URI = "https://bench.example.test/cb"  # mint.py registers it
+# Where to mint the single-use items, and how many for the warm-up and run.
+MintPlan = tuple[Path, int, int]
 
 SEED = """
 from datetime import timedelta
@@ -61,21 +70,21 @@ print("stored-secret:" + A.objects.get(name="bench-app").client_secret)
 """
 
 
-def _env(database_url: str) -> dict[str, str]:
+def _env(settings: str, database_url: str) -> dict[str, str]:
     """Environment of every peer process: PATH, settings and database only."""
     return {
         "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": database_url,
     }
 
 
-def _django(database_url: str, *args: str) -> str:
+def _django(settings: str, database_url: str, *args: str) -> str:
     """Run ``python -m django ARGS`` under the peer's settings; return stdout."""
     done = subprocess.run(
         [str(PYTHON), "-m", "django", *args],
         cwd=ROOT,
-        env=_env(database_url),
+        env=_env(settings, database_url),
         capture_output=True,
         text=True,
         check=False,
@@ -155,19 +164,58 @@ def _log_tail(log: IO[bytes]) -> str:
     return log.read().decode(errors="replace")[-4000:]
 
 
-def start(port: int, server_argv: list[str], database_url: str) -> Peer:
+def _mint(settings: str, database_url: str, items: MintPlan) -> tuple[str, str]:
+    """Register the code client and mint codes and refresh tokens
+    (``mint.py``); return the client's id and secret."""
+    web_id, web_secret = "bench-web", secrets.token_urlsafe(48)
+    folder, warmup, run = items
+    done = subprocess.run(
+        [
+            str(PYTHON),
+            "-m",
+            "bench.peers.stock_dot.mint",
+            str(folder),
+            web_id,
+            "--warmup",
+            str(warmup),
+            "--run",
+            str(run),
+        ],
+        cwd=ROOT,
+        env={**_env(settings, database_url), "BENCH_WEB_SECRET": web_secret},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError("minting codes failed:\n%s" % done.stderr[-3000:])
+    return web_id, web_secret
+
+
+def start(
+    port: int,
+    server_argv: list[str],
+    database_url: str,
+    variant: tuple[str, str] = STOCK,
+    items: MintPlan | None = None,
+) -> Peer:
     """Recreate, migrate and seed the peer's database, then serve it.
 
     ``server_argv`` is the full command serving the WSGI app given as its last
-    element; it runs unchanged from the repository root. Returns the running
-    peer once a token request and an introspection have both succeeded.
+    element; it runs unchanged from the repository root. ``variant``: ``STOCK``
+    or ``FAST`` (name, settings module). ``items`` (a folder, warm-up and run
+    counts): also mint codes and refresh tokens there for the code exchange
+    and refresh runs. Returns the running peer once a token request and an
+    introspection have both succeeded.
     """
+    name, settings = variant
     app_id, rs_id = "bench-app", "bench-rs"
     app_secret, rs_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(48)
     token = secrets.token_urlsafe(30)
     _recreate_database(database_url)
-    _django(database_url, "migrate", "--noinput", "-v0")
+    _django(settings, database_url, "migrate", "--noinput", "-v0")
     out = _django(
+        settings,
         database_url,
         "shell",
         "-c",
@@ -183,17 +231,18 @@ def start(port: int, server_argv: list[str], database_url: str) -> Peer:
     stored = out.rsplit("stored-secret:", 1)[-1].strip()
     if not stored or stored == app_secret:
         raise RuntimeError("client secret not hashed at rest: %r" % out)
+    web = _mint(settings, database_url, items) if items else None
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         server_argv,
         cwd=ROOT,
-        env=_env(database_url),
+        env=_env(settings, database_url),
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     peer = Peer(
-        name="stock django-oauth-toolkit (defaults)",
+        name=name,
         base_url="http://127.0.0.1:%d" % port,
         token_path=TOKEN_PATH,
         introspect_path=INTROSPECT_PATH,
@@ -203,6 +252,9 @@ def start(port: int, server_argv: list[str], database_url: str) -> Peer:
         client_credentials_body=CLIENT_CREDENTIALS_BODY,
         process=process,
         log=log,
+        web_basic=basic(*web) if web else "",
+        redirect_uri=REDIRECT_URI if web else "",
+        items_dir=items[0] if items else None,
     )
     try:
         _wait_ready(peer)

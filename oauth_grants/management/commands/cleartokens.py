@@ -84,14 +84,14 @@ class Command(BaseCommand):
     def _sweep(
         self, label: str, model: type[Model], condition: Q, size: int, quiet: bool
     ) -> int:
-        total = model.objects.filter(condition).count()
+        total = model._default_manager.filter(condition).count()
         done = 0
         last_pk = 0
         while True:
             # A batch is a primary-key range holding ``size`` dead rows: the
             # statements below name the range, not the rows (a list of 10,000
             # ids cost more Python than the deletes cost PostgreSQL).
-            batch = model.objects.filter(condition, pk__gt=last_pk)
+            batch = model._default_manager.filter(condition, pk__gt=last_pk)
             upper = list(
                 batch.order_by("pk").values_list("pk", flat=True)[size - 1 : size]
             )

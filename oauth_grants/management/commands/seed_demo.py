@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from oauth_grants.conf import app_settings
+from oauth_grants.endpoints import endpoint_url
 from oauth_grants.models import Client, ClientScope, Scope
 from oauth_grants.services import client_create, client_secret_regenerate
 
@@ -130,14 +131,15 @@ class Command(BaseCommand):
         out("  client_id:     %s" % api.client_id)
         out("  client_secret: %s" % api_secret)
         out("")
+        token_url = endpoint_url("oauth-token")
         out("Try the authorization code flow: open")
-        out("  %s/oauth/authorize?%s" % (issuer, query))
+        out("  %s?%s" % (endpoint_url("oauth-authorize"), query))
         out("sign in as demo, approve; the browser goes to %s?code=..." % CALLBACK)
         out("(nothing listens there: copy the code from the address bar), then:")
         out(
             "  curl -s -u '%s:%s' -d grant_type=authorization_code -d code=CODE "
-            "-d redirect_uri=%s -d code_verifier=%s %s/oauth/token"
-            % (web.client_id, web_secret, CALLBACK, verifier, issuer)
+            "-d redirect_uri=%s -d code_verifier=%s %s"
+            % (web.client_id, web_secret, CALLBACK, verifier, token_url)
         )
         out("")
 
