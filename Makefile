@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEV := DJANGO_DEBUG=1
 
-.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps lint typecheck format clean
+.PHONY: install run run-api serve bench test test-postgres test-races test-faults test-hostile interop-deps browser-deps lint typecheck format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,11 @@ run-api: install
 	  RESOURCE_API_INTROSPECTION_URL=http://127.0.0.1:8000/oauth/introspect && \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py runserver 127.0.0.1:8001
+
+## make browser-deps: axe-core, which the browser tests inject to count
+## accessibility violations (tests/browser/axe.py)
+browser-deps:
+	cd tests/browser && npm ci --no-audit --no-fund --silent
 
 ## make interop-deps: the npm packages of the independent-client test (oauth4webapi)
 interop-deps:

@@ -13,13 +13,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms.utils import ErrorList
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from oauth_grants.actors import acting_user
+from oauth_grants.admin_forms import (
+    CLIENT_FIELD_GROUPS,
+    ClientAdminForm,
+    LabelledInlineForm,
+    LabelledInlineFormSet,
+)
 from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from here
     AccessTokenAdmin,
     AuthorizationCodeAdmin,
@@ -27,9 +37,10 @@ from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from h
     RefreshTokenAdmin,
 )
 from oauth_grants.models import Client, ClientScope, GrantType, Scope
-from oauth_grants.redirect_uris import parse_redirect_uris
+from oauth_grants.secret_handoff import secret_handoff_create, secret_handoff_take
 from oauth_grants.services import (
     client_delete,
+    client_edit_record,
     client_save,
     client_secret_regenerate,
     clients_set_enabled,
@@ -37,59 +48,37 @@ from oauth_grants.services import (
     tokens_revoke,
 )
 
+# The product's name where Django's admin says "Django administration"; and no
+# "View site" link: this server has no public home page to go back to.
+admin.site.site_header = _("authserver administration")
+admin.site.site_title = _("authserver admin")
+admin.site.index_title = _("OAuth clients, tokens and the audit trail")
+admin.site.site_url = None
 
-class ClientAdminForm(forms.ModelForm):
-    grant_types = forms.MultipleChoiceField(
-        choices=GrantType.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("Refresh tokens are governed by 'issue refresh tokens'."),
-    )
-    homepage_url = forms.URLField(required=False, assume_scheme="https")
-    redirect_uris = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-        help_text=_(
-            "One per line, matched exactly. https, or http on 127.0.0.1 / [::1] only."
-        ),
-    )
 
-    class Meta:
-        model = Client
-        fields = [
-            "name",
-            "client_type",
-            "grant_types",
-            "redirect_uris",
-            "homepage_url",
-            "access_token_lifetime",
-            "issue_refresh_tokens",
-            "refresh_token_lifetime",
-            "refresh_token_max_lifetime",
-            "enabled",
-            "is_resource_server",
-        ]
+class CountedErrorsModelAdmin(admin.ModelAdmin):
+    """The banner above a refused form counts every message, not every field.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].required = True
-        # Left out of a POST (a form from before the field existed, a script),
-        # the absolute lifetime keeps its default or its current value.
-        self.fields["refresh_token_max_lifetime"].required = False
-        if self.instance.pk:
-            self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uri_list)
-            # A secret cannot be handed to a client after the fact, nor taken away.
-            self.fields["client_type"].disabled = True
+    Django's admin counts fields with errors, so two messages on one field
+    read "Please correct the error below."
+    """
 
-    def clean_redirect_uris(self) -> str:
-        return " ".join(parse_redirect_uris(self.cleaned_data["redirect_uris"]))
-
-    def clean_grant_types(self) -> list[str]:
-        return sorted(set(self.cleaned_data["grant_types"]))
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        errors = context.get("errors")
+        if errors:
+            flat = ErrorList()
+            for entry in errors:
+                flat.extend(entry if isinstance(entry, list) else [entry])
+            context["errors"] = flat
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class ClientScopeInline(admin.TabularInline):
     model = ClientScope
+    form = LabelledInlineForm
+    formset = LabelledInlineFormSet
     extra = 1
     verbose_name = _("allowed scope")
     verbose_name_plural = _("allowed scopes")
@@ -133,35 +122,72 @@ def enable_clients(
     _set_enabled(modeladmin, request, queryset, enabled=True)
 
 
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(CountedErrorsModelAdmin):
     form = ClientAdminForm
-    list_display = ("name", "client_id", "client_type", "grants", "enabled", "created")
+    list_display = (
+        "name",
+        "grants",
+        "client_type",
+        "enabled",
+        "created_at",
+        "short_client_id",
+    )
     list_filter = ("client_type", "enabled", "is_resource_server")
     search_fields = ("name", "client_id")
     readonly_fields = ("client_id",)
     inlines = [ClientScopeInline]
     actions = [revoke_client_tokens, disable_clients, enable_clients]
     change_form_template = "admin/oauth_grants/client/change_form.html"
+    # No public page to view a client on: its page is this one.
+    view_on_site = False
 
-    def get_fields(
+    def get_fieldsets(
         self, request: HttpRequest, obj: Client | None = None
-    ) -> tuple[str, ...]:
-        fields = tuple(ClientAdminForm.Meta.fields)
-        return ("client_id", *fields) if obj else fields
+    ) -> list[Any]:
+        fieldsets: list[Any] = []
+        for heading, names, classes in CLIENT_FIELD_GROUPS:
+            fields = list(names)
+            if obj is not None and "name" in fields:
+                fields.insert(0, "client_id")
+            fieldsets.append((heading, {"fields": fields, "classes": classes}))
+        return fieldsets
 
     @admin.display(description=_("grant types"))
     def grants(self, obj: Client) -> str:
-        return ", ".join(obj.grant_types)
+        labels = dict(GrantType.choices)
+        return ", ".join(str(labels.get(g, g)) for g in obj.grant_types) or "-"
+
+    @admin.display(description=_("created"), ordering="created")
+    def created_at(self, obj: Client) -> str:
+        return date_format(localtime(obj.created), "Y-m-d")
+
+    @admin.display(description=_("client ID"), ordering="client_id")
+    def short_client_id(self, obj: Client) -> str:
+        return format_html(
+            '<code title="{}">{}…</code>', obj.client_id, obj.client_id[:10]
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Client, form: forms.Form, change: bool
     ) -> None:
-        was_enabled = bool(form.initial.get("enabled", True)) if change else True
+        request._client_scopes_before = (  # type: ignore[attr-defined]
+            list(obj.allowed_scopes.values_list("name", flat=True)) if change else []
+        )
         request._new_client_secret = client_save(  # type: ignore[attr-defined]
-            client=obj,
+            client=obj, is_new=not change
+        )
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        client_edit_record(
+            client=form.instance,
             actor=acting_user(request),
             is_new=not change,
-            was_enabled=was_enabled,
+            was_enabled=bool(form.initial.get("enabled", True)) if change else True,
+            changed_fields=form.changed_data if change else [],
+            scopes_before=request._client_scopes_before,  # type: ignore[attr-defined]
         )
 
     def response_add(
@@ -169,23 +195,37 @@ class ClientAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         secret = getattr(request, "_new_client_secret", None)
         if secret:
-            return self._show_secret_once(request, obj, secret, created=True)
+            return self._redirect_to_secret(request, obj, secret, created=True)
         return super().response_add(request, obj, post_url_continue)
 
-    def _show_secret_once(
+    def _redirect_to_secret(
         self, request: HttpRequest, client: Client, secret: str, created: bool
     ) -> HttpResponse:
+        """Post/Redirect/Get: a reload or Back never resubmits the POST."""
+        handle = secret_handoff_create(
+            client=client, secret=secret, created=created, actor=acting_user(request)
+        )
+        return HttpResponseRedirect(
+            reverse("admin:oauth_grants_client_secret", args=[handle])
+        )
+
+    def secret_view(self, request: HttpRequest, handle: str) -> HttpResponse:
+        """The new secret, once; afterwards a page that says it was shown."""
+        handoff = secret_handoff_take(handle=handle, actor=acting_user(request))
+        shown = handoff is not None and handoff.secret is not None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "client": client,
-            "secret": secret,
-            "created": created,
-            "title": _("Client secret"),
-            "change_url": reverse("admin:oauth_grants_client_change", args=[client.pk]),
+            "handoff": handoff,
+            "client": handoff.client if handoff else None,
+            "secret": handoff.secret if handoff else None,
+            "title": _("Client secret") if shown else _("Secret already shown"),
         }
         response = TemplateResponse(
-            request, "admin/oauth_grants/client/secret_once.html", context
+            request,
+            "admin/oauth_grants/client/secret_once.html",
+            context,
+            status=200 if shown else 410,
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -196,6 +236,11 @@ class ClientAdmin(admin.ModelAdmin):
                 "<int:pk>/regenerate-secret/",
                 self.admin_site.admin_view(self.regenerate_secret_view),
                 name="oauth_grants_client_regenerate_secret",
+            ),
+            path(
+                "secret/<str:handle>/",
+                self.admin_site.admin_view(self.secret_view),
+                name="oauth_grants_client_secret",
             ),
             *super().get_urls(),
         ]
@@ -213,7 +258,7 @@ class ClientAdmin(admin.ModelAdmin):
             )
         if request.method == "POST":
             secret = client_secret_regenerate(client=client, actor=acting_user(request))
-            return self._show_secret_once(request, client, secret, created=False)
+            return self._redirect_to_secret(request, client, secret, created=False)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -243,6 +288,8 @@ class ClientAdmin(admin.ModelAdmin):
 
 class ScopeClientInline(admin.TabularInline):
     model = ClientScope
+    form = LabelledInlineForm
+    formset = LabelledInlineFormSet
     extra = 1
     autocomplete_fields = ["client"]
     verbose_name = _("client allowed this scope")
@@ -250,7 +297,7 @@ class ScopeClientInline(admin.TabularInline):
 
 
 @admin.register(Scope)
-class ScopeAdmin(admin.ModelAdmin):
+class ScopeAdmin(CountedErrorsModelAdmin):
     list_display = ("name", "description", "covers")
     search_fields = ("name", "description")
     inlines = [ScopeClientInline]

@@ -123,5 +123,12 @@ class AuthServerSettings:
         (``client_address.py``)."""
         return tuple(self._get("TRUSTED_PROXIES", ()))
 
+    @property
+    def CLIENT_SECRET_DISPLAY_SECONDS(self) -> int:  # noqa: N802
+        """Default ``600``: how long the admin's "secret shown once" page waits
+        for its one display after a client is registered or its secret
+        regenerated."""
+        return int(self._get("CLIENT_SECRET_DISPLAY_SECONDS", 600))
+
 
 app_settings = AuthServerSettings()

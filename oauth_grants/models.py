@@ -102,10 +102,10 @@ class Client(AbstractApplication):
     allowed_scopes = models.ManyToManyField(
         Scope, through="ClientScope", related_name="clients", blank=True
     )
-    homepage_url = models.URLField(blank=True, default="")
+    homepage_url = models.URLField(_("homepage"), blank=True, default="")
     access_token_lifetime = models.PositiveIntegerField(
         default=DEFAULT_ACCESS_TOKEN_LIFETIME,
-        help_text=_("Access token lifetime in seconds."),
+        help_text=_("How long an access token is accepted."),
     )
     issue_refresh_tokens = models.BooleanField(
         default=True,
@@ -114,15 +114,15 @@ class Client(AbstractApplication):
     refresh_token_lifetime = models.PositiveIntegerField(
         default=DEFAULT_REFRESH_TOKEN_LIFETIME,
         help_text=_(
-            "Idle lifetime of a refresh token in seconds: each refresh moves it "
-            "forward, never past the absolute lifetime below."
+            "Idle lifetime of a refresh token: each refresh moves it forward, "
+            "never past the absolute lifetime below."
         ),
     )
     refresh_token_max_lifetime = models.PositiveIntegerField(
         default=DEFAULT_REFRESH_TOKEN_MAX_LIFETIME,
         help_text=_(
-            "Absolute lifetime in seconds of the refresh tokens of one sign-in, "
-            "counted from the code exchange; past it the person signs in again."
+            "Absolute lifetime of the refresh tokens of one sign-in, counted "
+            "from the code exchange; past it the person signs in again."
         ),
     )
     enabled = models.BooleanField(
@@ -130,6 +130,7 @@ class Client(AbstractApplication):
         help_text=_("A disabled client gets nothing and its tokens stop working."),
     )
     is_resource_server = models.BooleanField(
+        _("resource server"),
         default=False,
         help_text=_("May call the introspection endpoint (RFC 7662)."),
     )
@@ -142,6 +143,13 @@ class Client(AbstractApplication):
 
     def natural_key(self) -> tuple[str]:
         return (self.client_id,)
+
+    def get_absolute_url(self) -> str:
+        # DOT's names a URL namespace this project does not mount (a 500 on
+        # the admin's /admin/r/ shortcut); a client's page is its admin page.
+        from django.urls import reverse
+
+        return reverse("admin:oauth_grants_client_change", args=[self.pk])
 
     @property
     def is_confidential(self) -> bool:
@@ -182,6 +190,13 @@ class Client(AbstractApplication):
         """Policy rules that hold for every client, whoever registers it."""
         errors: dict[str, list[Any]] = {}
         grants = list(self.grant_types or [])
+        if not grants and not self.is_resource_server:
+            errors.setdefault("grant_types", []).append(
+                _(
+                    "Choose at least one grant type. Only a resource server, "
+                    "which only introspects tokens, may have none."
+                )
+            )
         unknown = [g for g in grants if g not in GrantType.values]
         if unknown:
             errors.setdefault("grant_types", []).append(
@@ -388,6 +403,8 @@ class AuditEvent(models.Model):
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")
+        # A person's answer, not an error: pressing Deny on the consent page.
+        DENIED = "denied", _("Denied")
         FAILURE = "failure", _("Failure")
 
     created = models.DateTimeField(default=timezone.now, db_index=True)

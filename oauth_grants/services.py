@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
@@ -36,6 +38,9 @@ from oauth_grants.models import (
 from oauth_grants.sql import insert_row, update_row
 
 log = logging.getLogger("authserver.audit")
+
+# Fields whose values, or whose change, an audit entry never names.
+SECRET_FIELDS = frozenset({"client_secret"})
 
 
 def audit_record(
@@ -231,6 +236,7 @@ def tokens_revoke(
     """
     access = Q()
     refresh = Q()
+    selection: dict[str, int] = {}
     if user is not None:
         access &= Q(user=user)
         refresh &= Q(user=user)
@@ -262,6 +268,7 @@ def tokens_revoke(
             | Q(access_token_id__in=at_ids)
             | Q(token_family__in=families)
         )
+        selection = {"selected": len(at_ids) + len(rt_ids)}
     elif user is None and client is None:
         raise ValueError("tokens_revoke needs a user, a client or token ids")
     count = _mark_revoked(access=access, refresh=refresh)
@@ -271,9 +278,55 @@ def tokens_revoke(
         user=user,
         client=client,
         remote_addr=remote_addr,
-        detail={"via": via, "revoked": count},
+        detail={"via": via, "revoked": count, **selection},
     )
     return count
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What an admin's "revoke the selected tokens" did."""
+
+    selected: int  # selected tokens that were live
+    revoked: int  # token rows revoked: the selected ones and their families
+
+
+def tokens_revoke_selected(
+    *,
+    model: type[AccessToken] | type[RefreshToken],
+    ids: Iterable[int],
+    actor: AbstractBaseUser | None,
+    via: str,
+) -> Revocation:
+    """Revoke the listed tokens with their families, audited per client and user.
+
+    One audit event for each (client, user) whose tokens were listed, so
+    the trail says whose tokens went.
+    """
+    rows = list(
+        model.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "application_id", "user_id", "revoked"
+        )
+    )
+    groups: dict[tuple[int | None, int | None], list[int]] = {}
+    for pk, client_id, user_id, _revoked in rows:
+        groups.setdefault((client_id, user_id), []).append(pk)
+    clients = Client.objects.in_bulk([c for c, _u in groups if c is not None])
+    users = get_user_model().objects.in_bulk([u for _c, u in groups if u is not None])
+    key = "access_token_ids" if model is AccessToken else "refresh_token_ids"
+    revoked = 0
+    with transaction.atomic():
+        for (client_id, user_id), pks in groups.items():
+            revoked += tokens_revoke(
+                **{key: pks},
+                client=clients.get(client_id),
+                user=users.get(user_id),
+                actor=actor,
+                via=via,
+            )
+    return Revocation(
+        selected=sum(1 for row in rows if row[3] is None), revoked=revoked
+    )
 
 
 def consent_record(
@@ -405,13 +458,12 @@ def client_secret_regenerate(
     return secret
 
 
-def client_save(
-    *, client: Client, actor: AbstractBaseUser | None, is_new: bool, was_enabled: bool
-) -> str | None:
+def client_save(*, client: Client, is_new: bool) -> str | None:
     """Save a client edited in the admin; return a new secret if one was issued.
 
     A new confidential client gets a server-generated secret, returned here
-    once and stored only as its hash. Audits created, changed or disabled.
+    once and stored only as its hash. The edit is audited by
+    ``client_edit_record`` once the allowed scopes are saved too.
     """
     secret: str | None = None
     with transaction.atomic():
@@ -422,14 +474,40 @@ def client_save(
             else:
                 client.client_secret = ""
         client.save()
-        if is_new:
-            event = AuditEvent.Type.CLIENT_CREATED
-        elif was_enabled and not client.enabled:
-            event = AuditEvent.Type.CLIENT_DISABLED
-        else:
-            event = AuditEvent.Type.CLIENT_CHANGED
-        audit_record(event=event, actor=actor, client=client)
     return secret
+
+
+def client_edit_record(
+    *,
+    client: Client,
+    actor: AbstractBaseUser | None,
+    is_new: bool,
+    was_enabled: bool,
+    changed_fields: Iterable[str],
+    scopes_before: Iterable[str],
+) -> AuditEvent:
+    """Audit an admin's add or edit: created, changed or disabled, and what changed.
+
+    Names the changed fields and the scopes added and removed; never a
+    value of a secret field.
+    """
+    if is_new:
+        event = AuditEvent.Type.CLIENT_CREATED
+    elif was_enabled and not client.enabled:
+        event = AuditEvent.Type.CLIENT_DISABLED
+    else:
+        event = AuditEvent.Type.CLIENT_CHANGED
+    before = set(scopes_before)
+    after = set(client.allowed_scopes.values_list("name", flat=True))
+    detail: dict[str, Any] = {
+        "name": client.name,
+        "changed": sorted(f for f in changed_fields if f not in SECRET_FIELDS),
+    }
+    if after - before:
+        detail["scopes_added"] = sorted(after - before)
+    if before - after:
+        detail["scopes_removed"] = sorted(before - after)
+    return audit_record(event=event, actor=actor, client=client, detail=detail)
 
 
 def clients_set_enabled(

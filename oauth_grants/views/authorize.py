@@ -279,7 +279,7 @@ class AuthorizeView(View):
         if request.POST.get("decision") != "approve":
             audit_record(
                 event=AuditEvent.Type.CONSENT_DENIED,
-                outcome=AuditEvent.Outcome.FAILURE,
+                outcome=AuditEvent.Outcome.DENIED,
                 actor=request.user,
                 user=request.user,
                 client=client,

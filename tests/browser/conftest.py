@@ -50,8 +50,11 @@ def new_page(chromium):
     """Factory for pages in fresh browser contexts (separate cookie jars)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 800):
-        context = chromium.new_context(viewport={"width": width, "height": height})
+    def make(width: int = 1280, height: int = 800, **options: object):
+        # options go to new_context: color_scheme="dark", bypass_csp=True (axe)...
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, **options
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -33,9 +33,11 @@ def client_form(**overrides):
         "grant_types": ["authorization_code"],
         "redirect_uris": "https://console.example.test/cb\nhttp://127.0.0.1:9000/cb",
         "homepage_url": "https://console.example.test",
-        "access_token_lifetime": "900",
+        "access_token_lifetime_0": "15",
+        "access_token_lifetime_1": "minutes",
         "issue_refresh_tokens": "on",
-        "refresh_token_lifetime": "86400",
+        "refresh_token_lifetime_0": "1",
+        "refresh_token_lifetime_1": "days",
         "enabled": "on",
         "clientscope_set-TOTAL_FORMS": "1",
         "clientscope_set-INITIAL_FORMS": "0",
@@ -52,6 +54,7 @@ def test_register_confidential_client_shows_secret_exactly_once(admin_client):
     response = admin_client.post(
         "/admin/oauth_grants/client/add/",
         client_form(**{"clientscope_set-0-scope": str(scope.pk)}),
+        follow=True,
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -84,7 +87,7 @@ def test_regenerate_secret_shows_the_new_one_once_and_kills_the_old(
 ):
     url = "/admin/oauth_grants/client/%d/regenerate-secret/" % confidential.client.pk
     assert admin_client.get(url).status_code == 200  # confirmation page
-    response = admin_client.post(url)
+    response = admin_client.post(url, follow=True)
     new_secret = SECRET_RE.search(response.content.decode()).group(1)
     confidential.client.refresh_from_db()
     assert check_password(new_secret, confidential.client.client_secret)
@@ -115,7 +118,7 @@ def test_regenerate_secret_shows_the_new_one_once_and_kills_the_old(
         ({"redirect_uris": "DATA:text/html,x"}, "https"),
         ({"redirect_uris": "file:///etc/passwd"}, "https"),
         ({"redirect_uris": "https://user:pw@example.test/cb"}, "user information"),
-        ({"access_token_lifetime": "0"}, "at least 1"),
+        ({"access_token_lifetime_0": "0"}, "at least 1"),
     ],
 )
 def test_validation_rules_refuse_with_a_clear_message_and_save_nothing(

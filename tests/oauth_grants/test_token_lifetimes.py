@@ -214,17 +214,22 @@ def test_admin_form_shows_and_saves_the_absolute_lifetime(admin_client, confiden
 
     url = "/admin/oauth_grants/client/%d/change/" % confidential.client.pk
     page = admin_client.get(url)
-    assert 'name="refresh_token_max_lifetime"' in page.content.decode()
+    # Entered as an amount and a unit (admin_forms.DurationField).
+    assert 'name="refresh_token_max_lifetime_0"' in page.content.decode()
     form = page.context["adminform"].form
     data = {
         key: value
         for key, value in form.initial.items()
         if value is not None and not isinstance(value, list)
     }
+    for name in ("access_token_lifetime", "refresh_token_lifetime"):
+        data[name + "_0"], data[name + "_1"] = str(data.pop(name)), "seconds"
+    data.pop("refresh_token_max_lifetime", None)
     data.update(
         redirect_uris=REDIRECT_URI,
         grant_types=confidential.client.grant_types,
-        refresh_token_max_lifetime="3600",
+        refresh_token_max_lifetime_0="1",
+        refresh_token_max_lifetime_1="hours",
         **{
             "clientscope_set-TOTAL_FORMS": "0",
             "clientscope_set-INITIAL_FORMS": "0",
