@@ -170,6 +170,8 @@ class _Statements:
         token_client = self.token_client.convert(
             row[n_token : n_token + n_tc], self.converters["token_client"]
         )
+        if token_client is None:  # the inner join makes this impossible
+            return None
         user = self.user.build(row[n_token + n_tc :], self.converters["user"])
         if user is not None and not user.is_active:
             return None

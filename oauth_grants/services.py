@@ -317,8 +317,9 @@ def tokens_revoke_selected(
     revoked = 0
     with transaction.atomic():
         for (client_id, user_id), pks in groups.items():
+            listed: dict[str, Any] = {key: pks}
             revoked += tokens_revoke(
-                **{key: pks},
+                **listed,
                 client=clients.get(client_id),
                 user=users.get(user_id),
                 actor=actor,
@@ -335,7 +336,9 @@ def consent_record(
     """Remember what ``user`` approved for ``client``, added to earlier approvals."""
     with transaction.atomic():
         consent, created = Consent.objects.select_for_update().get_or_create(
-            user=user, client=client, defaults={"scope": " ".join(sorted(set(scopes)))}
+            user_id=user.pk,
+            client=client,
+            defaults={"scope": " ".join(sorted(set(scopes)))},
         )
         if not created:
             merged = sorted(set(consent.scopes) | set(scopes))
@@ -590,7 +593,7 @@ def user_password_changed(*, user: AbstractBaseUser) -> int:
     Returns the number of token rows revoked.
     """
     with transaction.atomic():
-        consents = Consent.objects.filter(user=user).delete()[0]
+        consents = Consent.objects.filter(user_id=user.pk).delete()[0]
         count = _mark_revoked(access=Q(user=user), refresh=Q(user=user))
         audit_record(
             event=AuditEvent.Type.PASSWORD_CHANGED,

@@ -30,6 +30,26 @@ from oauth_grants.internals import (
 T = TypeVar("T")
 
 
+def concrete_field(model: type[Model], name: str) -> models.Field:
+    """``model``'s concrete field ``name`` (a reverse relation has no column)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise TypeError("%s.%s has no column" % (model.__name__, name))
+    return field
+
+
+def column_of(model: type[Model], name: str) -> str:
+    return str(concrete_field(model, name).column)
+
+
+def table_of(model: type[Model]) -> str:
+    return str(model._meta.db_table)
+
+
+def pk_column_of(model: type[Model]) -> str:
+    return column_of(model, model._meta.pk.name) if model._meta.pk else "id"
+
+
 class Columns:
     """Some columns of one model under a table alias, and the way back to a model.
 
@@ -65,13 +85,15 @@ class Columns:
     @property
     def table(self) -> str:
         return "%s %s" % (
-            self.conn.ops.quote_name(self.model._meta.db_table),
+            self.conn.ops.quote_name(table_of(self.model)),
             self.alias,
         )
 
     def column(self, name: str) -> str:
-        field = self.model._meta.get_field(name)
-        return "%s.%s" % (self.alias, self.conn.ops.quote_name(field.column))
+        return "%s.%s" % (
+            self.alias,
+            self.conn.ops.quote_name(column_of(self.model, name)),
+        )
 
     def select(self) -> str:
         return ", ".join(self.column(f.name) for f in self.fields)
@@ -87,7 +109,8 @@ class Columns:
     def convert(self, values: tuple[Any, ...], converters: list) -> list[Any] | None:
         """The values as the ORM would give them (in ``self.fields`` order), or
         None if the row is absent."""
-        if values[self.pk_index] is None:  # an outer join found nothing
+        if self.pk_index is None or values[self.pk_index] is None:
+            # an outer join found nothing
             return None
         converted = []
         for value, (col, funcs) in zip(values, converters, strict=True):
@@ -125,12 +148,12 @@ class _InsertStatement:
         quote = conn.ops.quote_name
         # Only quoted identifiers are formatted in; every value is a parameter.
         self.sql = "INSERT INTO %s (%s) VALUES (%s)" % (  # noqa: S608
-            quote(meta.db_table),
-            ", ".join(quote(f.column) for f in self.fields),
+            quote(table_of(model)),
+            ", ".join(quote(str(f.column)) for f in self.fields),
             ", ".join(["%s"] * len(self.fields)),
         )
         if self.returns_pk:
-            self.sql += " RETURNING %s" % quote(meta.pk.column)
+            self.sql += " RETURNING %s" % quote(pk_column_of(model))
         self.plan = [(f, _value_kind(f)) for f in self.fields]
         self.fast = all(kind != "slow" for _field, kind in self.plan)
         self.attnames = [f.attname for f in meta.concrete_fields]
@@ -186,16 +209,15 @@ class _UpdateStatement:
         names: tuple[str, ...],
         unless_set: str | None,
     ) -> None:
-        meta = model._meta
         quote = conn.ops.quote_name
-        self.fields = [meta.get_field(name) for name in names]
-        where = "%s = %%s" % quote(meta.pk.column)
+        self.fields = [concrete_field(model, name) for name in names]
+        where = "%s = %%s" % quote(pk_column_of(model))
         if unless_set is not None:
-            where += " AND %s IS NULL" % quote(meta.get_field(unless_set).column)
+            where += " AND %s IS NULL" % quote(column_of(model, unless_set))
         # Only quoted identifiers are formatted in; every value is a parameter.
         self.sql = "UPDATE %s SET %s WHERE %s" % (  # noqa: S608
-            quote(meta.db_table),
-            ", ".join("%s = %%s" % quote(f.column) for f in self.fields),
+            quote(table_of(model)),
+            ", ".join("%s = %%s" % quote(str(f.column)) for f in self.fields),
             where,
         )
 
@@ -251,9 +273,7 @@ def insert_row(model: type[Model], **values: Any) -> Any:
         if statement.returns_pk:
             pk = cursor.fetchone()[0]
         else:
-            pk = conn.ops.last_insert_id(
-                cursor, model._meta.db_table, model._meta.pk.column
-            )
+            pk = conn.ops.last_insert_id(cursor, table_of(model), pk_column_of(model))
     if instance is None and statement.pk_first:
         # Positional from_db: the cheap way Django builds a loaded row.
         return model.from_db(conn.alias, statement.attnames, [pk, *python_values])
