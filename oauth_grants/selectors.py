@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from oauth_grants.limits import MAX_TOKEN_LENGTH
 from oauth_grants.lookups import (
     LiveToken,
     caller_and_live_token,
@@ -11,8 +12,6 @@ from oauth_grants.lookups import (
 )
 from oauth_grants.models import AccessToken, Client, RefreshToken
 from oauth_grants.tokens import token_digest
-
-MAX_TOKEN_LENGTH = 512
 
 
 def access_token_active(*, value: object) -> LiveToken | None:
@@ -105,3 +104,19 @@ def dashboard_stats(*, days: int = 14) -> dict[str, object]:
             ).select_related("client", "user")[:10]
         ),
     }
+
+
+def access_token_row(*, value: object) -> AccessToken | None:
+    """The live access token row with this value (client enabled), for DOT's
+    bearer-token checks; the product's own paths use ``access_token_active``."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
+        return None
+    return (
+        AccessToken.objects.select_related("application", "user")
+        .filter(
+            token_checksum=token_digest(value),
+            revoked__isnull=True,
+            application__enabled=True,
+        )
+        .first()
+    )
