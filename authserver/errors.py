@@ -8,6 +8,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from oauth_grants.limits import UNAVAILABLE_RETRY_AFTER_SECONDS
+
 JSON_PREFIXES = ("/oauth/", "/api/", "/.well-known/")
 
 
@@ -33,5 +35,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
             request, "503.html" if unavailable else "500.html", status=status
         )
     if unavailable:
-        response["Retry-After"] = "5"
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
     return response

@@ -12,29 +12,17 @@ counts the API's and the introspection endpoint's together.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "authserver.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("AUTHSERVER_ISSUER", "http://testserver")
-os.environ.setdefault("DJANGO_SECURE", "0")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")
-os.environ.setdefault("DATABASE_URL", "sqlite:///%s/bench.sqlite3" % tempfile.mkdtemp())
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.in_process import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -9,9 +9,11 @@ request: ``time.process_time`` around each call, the database's own time
 not included (it is another process). Codes are minted beforehand through
 the authorization endpoint and refresh tokens are chained, so every
 measured request redeems a fresh one. Reported: median microseconds per
-request over N requests, and each operation's ratio to the bare view
-(the bare view's time divided by the operation's: the share of the bare
-view's throughput a CPU-bound server would reach).
+request over N requests, and each operation's ratio to the bare view (the
+bare view's time divided by the operation's: the share of the bare view's
+throughput a CPU-bound server would reach), as the median of ten rounds
+that each time the bare view right before the operation, so a busy
+machine moves both sides of a ratio alike.
 
 ``--profile OPERATION`` prints the top of a cProfile of that operation.
 """
@@ -24,31 +26,21 @@ import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "authserver.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("AUTHSERVER_ISSUER", "http://testserver")
-os.environ.setdefault("DJANGO_SECURE", "0")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")
-# Limits far away, as in make bench: counted in-process, never reached.
-os.environ.setdefault("AUTHSERVER_RATE_LIMIT_PER_ADDRESS", "1000000000")
-os.environ.setdefault("AUTHSERVER_RATE_LIMIT_PER_CLIENT", "1000000000")
-os.environ.setdefault("DATABASE_URL", "sqlite:///%s/bench.sqlite3" % tempfile.mkdtemp())
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.in_process import django_setup  # noqa: E402
 
-django.setup()
+django_setup(
+    # Limits far away, as in make bench: counted in-process, never reached.
+    AUTHSERVER_RATE_LIMIT_PER_ADDRESS="1000000000",
+    AUTHSERVER_RATE_LIMIT_PER_CLIENT="1000000000",
+)
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -107,19 +99,40 @@ class Server:
         return int(status[0].split()[0]), body
 
 
-def timed(server: Server, requests: Iterator[Request], n: int) -> list[float]:
+class Source:
+    """The next request of one operation; ``answered`` sees each response
+    (a refresh chain presents the refresh token the last response carried)."""
+
+    def __init__(self, requests: Iterator[Request], chained: bool = False) -> None:
+        self.requests = requests
+        self.chained = chained
+        self.last: Request | None = None
+
+    def next(self) -> Request:
+        if self.chained and self.last is not None:
+            return self.last
+        return next(self.requests)
+
+    def answered(self, request: Request, body: bytes) -> None:
+        if self.chained:
+            form = {**request[2], "refresh_token": _json(body)["refresh_token"]}
+            self.last = (request[0], request[1], form, request[3])
+
+
+def timed(server: Server, source: Source, n: int) -> list[float]:
     """CPU microseconds of each of ``n`` requests (all must answer 200)."""
     out = []
     for _ in range(n):
-        request = next(requests)
+        request = source.next()
         start = time.process_time()
         status, body = server.call(request)
         out.append((time.process_time() - start) * 1e6)
         assert status == 200, (status, body[:300])
+        source.answered(request, body)
     return out
 
 
-def scenarios(n: int) -> dict[str, Callable[[], Iterator[Request]]]:
+def scenarios(n: int) -> dict[str, Callable[[], Source]]:
     setup_test_environment()  # the consent page's context, to answer it
     call_command("flush", "--no-input", verbosity=0)
     call_command("migrate", verbosity=0)
@@ -130,14 +143,9 @@ def scenarios(n: int) -> dict[str, Callable[[], Iterator[Request]]]:
     basic = {"HTTP_AUTHORIZATION": app.basic_auth()}
     server = Server()
 
-    def bare() -> Iterator[Request]:
+    def repeat(request: Request) -> Iterator[Request]:
         while True:
-            yield ("GET", "/healthz", {}, {})
-
-    def client_credentials() -> Iterator[Request]:
-        form = {"grant_type": "client_credentials", "scope": "profile"}
-        while True:
-            yield ("POST", "/oauth/token", form, basic)
+            yield request
 
     def exchange_forms(count: int) -> list[dict[str, str]]:
         forms = []
@@ -153,27 +161,31 @@ def scenarios(n: int) -> dict[str, Callable[[], Iterator[Request]]]:
             )
         return forms
 
-    def code_exchange() -> Iterator[Request]:
+    def codes() -> Iterator[Request]:
         while True:
             for form in exchange_forms(n):
                 yield ("POST", "/oauth/token", form, basic)
 
-    def refresh() -> Iterator[Request]:
-        """The first refresh of a chain (see _refresh_samples)."""
+    def refresh() -> Source:
         form = exchange_forms(1)[0]
         _status, body = server.call(("POST", "/oauth/token", form, basic))
-        token = _json(body)["refresh_token"]
-        yield (
+        first = {"grant_type": "refresh_token", "refresh_token": "-"}
+        source = Source(repeat(("POST", "/oauth/token", first, basic)), chained=True)
+        source.last = (
             "POST",
             "/oauth/token",
-            {"grant_type": "refresh_token", "refresh_token": token},
+            {**first, "refresh_token": _json(body)["refresh_token"]},
             basic,
         )
+        return source
 
+    cc = {"grant_type": "client_credentials", "scope": "profile"}
     return {
-        "bare": bare,
-        "client_credentials": client_credentials,
-        "code_exchange": code_exchange,
+        "bare": lambda: Source(repeat(("GET", "/healthz", {}, {}))),
+        "client_credentials": lambda: Source(
+            repeat(("POST", "/oauth/token", cc, basic))
+        ),
+        "code_exchange": lambda: Source(codes()),
         "refresh": refresh,
     }
 
@@ -184,53 +196,46 @@ def _json(body: bytes) -> dict[str, Any]:
     return json.loads(body)
 
 
-def measure(n: int, profile: str | None) -> dict[str, float]:
+ROUNDS = 10
+
+
+def measure(n: int, profile: str | None) -> dict[str, tuple[float, float]]:
+    """Per operation: median microseconds, and the median over ``ROUNDS`` of
+    the ratio bare / operation, each round timing the bare view right before
+    the operation (the machine's load changes from minute to minute)."""
     made = scenarios(n)
     server = Server()
-    results: dict[str, float] = {}
+    bare = made["bare"]()
+    timed(server, bare, 50)  # warm-up
+    results: dict[str, tuple[float, float]] = {}
+    per_round = max(10, n // ROUNDS)
     for name, make in made.items():
-        if name == "refresh":
-            samples = _refresh_samples(server, make, n)
-        else:
-            requests = make()
-            timed(server, requests, max(20, n // 10))  # warm-up
-            samples = timed(server, requests, n)
-        results[name] = statistics.median(samples)
+        source = make()
+        timed(server, source, 20)  # warm-up
+        samples, ratios = [], []
+        for _ in range(ROUNDS):
+            base = statistics.median(timed(server, bare, per_round))
+            these = timed(server, source, per_round)
+            samples.extend(these)
+            ratios.append(base / statistics.median(these))
+        results[name] = (statistics.median(samples), statistics.median(ratios))
         if profile == name:
-            _profile(server, make, n)
+            _profile(server, source, n)
     return results
 
 
-def _refresh_samples(server: Server, make: Callable, n: int) -> list[float]:
-    """Refresh requests chained: each presents the token the previous one got."""
-    gen = make()
-    request = next(gen)
-    samples = []
-    for i in range(n + max(20, n // 10)):
-        start = time.process_time()
-        status, body = server.call(request)
-        spent = (time.process_time() - start) * 1e6
-        assert status == 200, body[:300]
-        if i >= max(20, n // 10):
-            samples.append(spent)
-        form = {**request[2], "refresh_token": _json(body)["refresh_token"]}
-        request = (request[0], request[1], form, request[3])
-    return samples
-
-
-def _profile(server: Server, make: Callable, n: int) -> None:
-    profiler = cProfile.Profile()
-    if make.__name__ == "refresh":
-        profiler.enable()
-        _refresh_samples(server, make, n)
-        profiler.disable()
-    else:
-        requests = make()
-        profiler.enable()
-        timed(server, requests, n)
-        profiler.disable()
+def _profile(server: Server, source: Source, n: int) -> None:
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    timed(server, source, n)
+    profiler.disable()
     stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+    callees = os.environ.get("PROFILE_CALLEES")
+    if callees:
+        stats.print_callees(callees)
+    else:
+        stats.print_stats(45)
 
 
 def main() -> None:
@@ -242,10 +247,9 @@ def main() -> None:
         del args[at : at + 2]
     n = int(args[0]) if args else 300
     results = measure(n, profile)
-    bare = results["bare"]
     print("%-22s %9s %9s" % ("operation", "us/req", "x bare"))
-    for name, micro in results.items():
-        print("%-22s %9.0f %9.2f" % (name, micro, bare / micro))
+    for name, (micro, ratio) in results.items():
+        print("%-22s %9.0f %9.2f" % (name, micro, ratio))
 
 
 if __name__ == "__main__":

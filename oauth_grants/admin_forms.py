@@ -147,7 +147,7 @@ class DurationField(forms.MultiValueField):
         return seconds
 
 
-def list_field(label: str | Promise, help_text: str | Promise) -> forms.CharField:
+def list_field(label: Any, help_text: Any) -> forms.CharField:
     """A space-separated list on the model, one item per line here."""
     return forms.CharField(
         label=label,
@@ -267,7 +267,7 @@ class ClientAdminForm(forms.ModelForm):
             self.fields["client_type"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name in LIST_FIELDS:
             if name in cleaned:
                 cleaned[name] = " ".join(parse_redirect_uris(cleaned[name] or ""))

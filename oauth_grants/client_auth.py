@@ -1,7 +1,7 @@
 """Client authentication (RFC 6749 §2.3): one implementation for every endpoint.
 
-The token endpoint (through the oauthlib validator), introspection and
-revocation all authenticate clients here:
+The token endpoint's grants, introspection and revocation all authenticate
+clients with ``authenticate_client``:
 
 * credentials come from HTTP Basic (``client_secret_basic``) or the body
   (``client_secret_post``), never both at once (RFC 6749 §2.3: one method);
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Callable
 from typing import TypeGuard
 from urllib.parse import unquote_plus
 
@@ -30,6 +31,20 @@ _dummy_hash: list[str] = []
 
 class MalformedCredentials(ValueError):
     """The request carries client credentials that cannot be read."""
+
+
+class ClientAuthFailed(Exception):
+    """Client authentication failed (RFC 6749 §5.2 invalid_client).
+
+    ``client_id`` is the id the request claimed ("" if none could be read)
+    and ``client`` the enabled client it names, if any: what the audit
+    trail records.
+    """
+
+    def __init__(self, client_id: str, client: Client | None = None) -> None:
+        super().__init__("client authentication failed")
+        self.client_id = client_id
+        self.client = client
 
 
 def plausible(value: object, limit: int) -> TypeGuard[str]:
@@ -93,6 +108,43 @@ def load_client(client_id: object) -> Client | None:
     if not plausible(client_id, MAX_CLIENT_ID_LENGTH):
         return None
     return client_by_id(client_id)
+
+
+def authenticate_client(
+    *,
+    authorization: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    allow_public: bool,
+    load: Callable[[str], Client | None] = load_client,
+) -> Client:
+    """The client this request authenticates as; else raise ClientAuthFailed.
+
+    A confidential client proves its secret (Basic or body, never both);
+    with ``allow_public`` a public client names itself by ``client_id``
+    alone (RFC 6749 §3.2.1), and only when the request carries no
+    credentials at all. ``load`` fetches the claimed client (a grant passes
+    one that brings the code or refresh token in the same query); it runs
+    before the secret is checked, and its answer is used only if the check
+    passes.
+    """
+    try:
+        credentials = parse_client_credentials(authorization, client_id, client_secret)
+    except MalformedCredentials as exc:
+        raise ClientAuthFailed(client_id if isinstance(client_id, str) else "") from exc
+    if credentials is not None:
+        claimed, secret = credentials
+        client = load(claimed) if plausible(claimed, MAX_CLIENT_ID_LENGTH) else None
+        if not verify_client_secret(client, secret):
+            raise ClientAuthFailed(claimed, client)
+        return client  # type: ignore[return-value]  # verified: not None
+    claimed = client_id if isinstance(client_id, str) else ""
+    if not allow_public or authorization is not None:
+        raise ClientAuthFailed(claimed)
+    client = load(claimed) if plausible(claimed, MAX_CLIENT_ID_LENGTH) else None
+    if client is None or client.is_confidential:
+        raise ClientAuthFailed(claimed, client)
+    return client
 
 
 def _dummy_secret_hash() -> str:

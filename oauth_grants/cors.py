@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -178,14 +179,14 @@ def listed_origins(origins: Callable[[], Iterable[str]]) -> OriginPolicy:
     return OriginPolicy(allowed, lambda request, origin: allowed(origin))
 
 
-def _allow(response: HttpResponse, origin: str, policy: OriginPolicy) -> None:
+def _allow(response: HttpResponseBase, origin: str, policy: OriginPolicy) -> None:
     response["Access-Control-Allow-Origin"] = "*" if policy.wildcard else origin
     response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
 
 
 def cors(
     policy: OriginPolicy, methods: str
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Answer preflights and mark the responses of a view for ``policy``.
 
     ``methods``: what the endpoint takes, e.g. ``"GET, POST"``. A request
@@ -193,16 +194,20 @@ def cors(
     ``Vary: Origin``.
     """
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(
+        view: Callable[..., HttpResponseBase],
+    ) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             origin = _request_origin(request)
-            preflight = (
-                request.method == "OPTIONS"
-                and origin is not None
+            response: HttpResponseBase
+            if (
+                origin is not None
+                and request.method == "OPTIONS"
                 and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META
-            )
-            if preflight:
+            ):
                 response = HttpResponse(status=204)
                 if policy.preflight(origin):
                     _allow(response, origin, policy)

@@ -19,7 +19,15 @@ client rows that would let a disabled client keep working for a while.
 
 The ORM stays the source of truth: names and conversions come from it
 (oauth_grants/sql.py), and tests/oauth_grants/test_lookups.py compares
-every answer with the ORM's.
+every answer with the ORM's. Each statement runs on the connection Django's
+routers choose for it, reads only the columns its one caller uses (the
+user's password hash never comes along), and has one caller:
+
+* ``live_token_by_digest``: ``selectors.access_token_active``;
+* ``caller_and_live_token``: ``selectors.introspection_lookup``;
+* ``client_by_id``: ``client_auth.load_client``;
+* ``client_with_code``: ``grants/authorization_code.py``;
+* ``client_with_refresh_token``: ``grants/refresh_token.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +37,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from oauth_grants.models import (
@@ -40,7 +49,12 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
-from oauth_grants.sql import Columns, for_vendor
+from oauth_grants.sql import (
+    Columns,
+    connection_for_read,
+    connection_for_write,
+    for_vendor,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,9 @@ CALLER_FIELDS = [
 ]
 
 
-def _user_columns() -> list[str]:
+def _user_columns(*extra: str) -> list[str]:
+    """What introspection, the API and ID tokens say about a person; never
+    the password hash."""
     user_model = get_user_model()
     names = [
         user_model._meta.pk.name,
@@ -82,6 +98,7 @@ def _user_columns() -> list[str]:
         "first_name",
         "last_name",
         "is_active",
+        *extra,
     ]
     return list(dict.fromkeys(names))
 
@@ -89,11 +106,11 @@ def _user_columns() -> list[str]:
 class _Statements:
     """The statements and converters for the current database vendor, built once."""
 
-    def __init__(self) -> None:
-        self.token = Columns(AccessToken, "t", TOKEN_FIELDS)
-        self.token_client = Columns(Client, "tc", TOKEN_CLIENT_FIELDS)
-        self.user = Columns(get_user_model(), "u", _user_columns())
-        self.caller = Columns(Client, "c", CALLER_FIELDS)
+    def __init__(self, conn: BaseDatabaseWrapper) -> None:
+        self.token = Columns(AccessToken, "t", TOKEN_FIELDS, conn)
+        self.token_client = Columns(Client, "tc", TOKEN_CLIENT_FIELDS, conn)
+        self.user = Columns(get_user_model(), "u", _user_columns(), conn)
+        self.caller = Columns(Client, "c", CALLER_FIELDS, conn)
         token_from = (
             "{token} JOIN {tc} ON {tc_id} = {t_app} AND {tc_enabled} = %s "
             "LEFT JOIN {user} ON {u_id} = {t_user}"
@@ -154,6 +171,8 @@ class _Statements:
         token_client = self.token_client.convert(
             row[n_token : n_token + n_tc], self.converters["token_client"]
         )
+        if token_client is None:  # the inner join makes this impossible
+            return None
         user = self.user.build(row[n_token + n_tc :], self.converters["user"])
         if user is not None and not user.is_active:
             return None
@@ -170,8 +189,8 @@ class _Statements:
         )
 
 
-def _now() -> Any:
-    return connection.ops.adapt_datetimefield_value(timezone.now())
+def _now(conn: BaseDatabaseWrapper) -> Any:
+    return conn.ops.adapt_datetimefield_value(timezone.now())
 
 
 def live_token_by_digest(digest: str) -> LiveToken | None:
@@ -180,9 +199,10 @@ def live_token_by_digest(digest: str) -> LiveToken | None:
     Live: not revoked, not expired, its client enabled, its user (if any)
     active; the same rule as the ORM filter it replaces.
     """
-    statements = for_vendor(_Statements)
-    with connection.cursor() as cursor:
-        cursor.execute(statements.live_token_sql, [True, digest, _now()])
+    conn = connection_for_read(AccessToken)
+    statements = for_vendor(_Statements, conn)
+    with conn.cursor() as cursor:
+        cursor.execute(statements.live_token_sql, [True, digest, _now(conn)])
         row = cursor.fetchone()
     return statements.live_token(row) if row is not None else None
 
@@ -195,11 +215,12 @@ def caller_and_live_token(
     One query. The client is only loaded, not authenticated: the caller must
     check its secret before it uses the token.
     """
-    statements = for_vendor(_Statements)
-    with connection.cursor() as cursor:
+    conn = connection_for_read(AccessToken)
+    statements = for_vendor(_Statements, conn)
+    with conn.cursor() as cursor:
         cursor.execute(
             statements.caller_and_token_sql,
-            [True, digest or "", _now(), client_id, True],
+            [True, digest or "", _now(conn), client_id, True],
         )
         row = cursor.fetchone()
     if row is None:
@@ -212,22 +233,56 @@ def caller_and_live_token(
 
 # --- clients, for the token endpoint ---------------------------------------
 
-# The column each redeemable grant is found by (its digest).
-GRANT_DIGEST_FIELD = {AuthorizationCode: "code", RefreshToken: "token_checksum"}
+# The columns a code exchange and a refresh read of the row they redeem.
+CODE_FIELDS = [
+    "id",
+    "user",
+    "application",
+    "expires",
+    "redirect_uri",
+    "redirect_uri_required",
+    "scope",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "redeemed_at",
+    "token_family",
+    "auth_time",
+    "resource",
+]
+REFRESH_FIELDS = [
+    "id",
+    "user",
+    "application",
+    "access_token",
+    "token_family",
+    "scope",
+    "expires",
+    "revoked",
+    "rotated_at",
+    "created",
+    "family_started",
+    "resource",
+]
 
 
 class _ClientStatements:
-    """A client with its scope names; optionally with a grant row locked."""
+    """A client with its scope names; optionally with a grant row locked.
 
-    def __init__(self) -> None:
+    The client comes whole: its row is the policy the token endpoint
+    applies (grant types, lifetimes, refresh policy, secret hash).
+    """
+
+    def __init__(self, conn: BaseDatabaseWrapper) -> None:
         user_model = get_user_model()
+        self.db = conn.alias
         self.client = Columns(
-            Client, "c", [f.name for f in Client._meta.concrete_fields]
+            Client, "c", [f.name for f in Client._meta.concrete_fields], conn
         )
-        self.user = Columns(
-            user_model, "u", [f.name for f in user_model._meta.concrete_fields]
-        )
-        link, scope = Columns(ClientScope, "cs", []), Columns(Scope, "s", [])
+        # last_login: an ID token's auth_time (OpenID Connect Core §2).
+        self.user = Columns(user_model, "u", _user_columns("last_login"), conn)
+        link = Columns(ClientScope, "cs", [], conn)
+        scope = Columns(Scope, "s", [], conn)
         self.scopes_join = "LEFT JOIN %s ON %s = %s LEFT JOIN %s ON %s = %s" % (
             link.table,
             link.column("client"),
@@ -250,19 +305,23 @@ class _ClientStatements:
             self.scopes_join,
             self.where,
         )
-        self.grants = {model: self._grant_sql(model) for model in GRANT_DIGEST_FIELD}
+        self.code = self._grant_sql(AuthorizationCode, "code", CODE_FIELDS)
+        self.refresh = self._grant_sql(RefreshToken, "token_checksum", REFRESH_FIELDS)
         self.converters = {
             "client": self.client.converters(),
             "user": self.user.converters(),
         }
 
-    def _grant_sql(self, model: type) -> tuple[Columns, str, list]:
+    def _grant_sql(
+        self, model: type, digest_field: str, fields: list[str]
+    ) -> tuple[Columns, str, list]:
         """(params: digest, client_id, enabled); the grant row locked if we can."""
-        grant = Columns(model, "g", [f.name for f in model._meta.concrete_fields])
+        grant = Columns(model, "g", fields, connections[self.db])
+        features = connections[self.db].features
         lock = ""
-        if connection.features.has_select_for_update_of:
+        if features.has_select_for_update_of:
             lock = " FOR UPDATE OF g"
-        elif connection.features.has_select_for_update:
+        elif features.has_select_for_update:
             lock = " FOR UPDATE"
         sql = (
             "SELECT %s, %s, %s, %s FROM %s "  # noqa: S608
@@ -276,7 +335,7 @@ class _ClientStatements:
                 grant.table,
                 grant.column("application"),
                 self.client.column("id"),
-                grant.column(GRANT_DIGEST_FIELD[model]),
+                grant.column(digest_field),
                 self.user.table,
                 self.user.column(get_user_model()._meta.pk.name),
                 grant.column("user"),
@@ -295,32 +354,49 @@ class _ClientStatements:
         )
         return client
 
+    def with_grant(
+        self, statement: tuple[Columns, str, list], client_id: str, digest: str
+    ) -> tuple[Client, Any] | None:
+        grant_columns, sql, grant_converters = statement
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [digest, client_id, True])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        client = self.client_from(rows)
+        start = len(self.client.fields) + 1
+        middle = start + len(grant_columns.fields)
+        grant = grant_columns.build(rows[0][start:middle], grant_converters)
+        grant.application = client
+        grant.user = self.user.build(rows[0][middle:], self.converters["user"])
+        return client, grant
+
 
 def client_by_id(client_id: str) -> Client | None:
     """The enabled client with this id and its allowed scope names. One query."""
-    statements = for_vendor(_ClientStatements)
-    with connection.cursor() as cursor:
+    conn = connection_for_read(Client)
+    statements = for_vendor(_ClientStatements, conn)
+    with conn.cursor() as cursor:
         cursor.execute(statements.client_sql, [client_id, True])
         rows = cursor.fetchall()
     return statements.client_from(rows) if rows else None
 
 
-def client_with_grant(
-    client_id: str, model: type[AuthorizationCode] | type[RefreshToken], digest: str
-) -> tuple[Client, AuthorizationCode | RefreshToken] | None:
-    """The enabled client, its scope names, and its code or refresh token
-    with this digest (its user joined), locked for the rest of the
-    transaction. One query; None when the client has no such grant."""
-    statements = for_vendor(_ClientStatements)
-    grant_columns, sql, grant_converters = statements.grants[model]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [digest, client_id, True])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    client = statements.client_from(rows)
-    start = len(statements.client.fields) + 1
-    middle = start + len(grant_columns.fields)
-    grant = grant_columns.build(rows[0][start:middle], grant_converters)
-    grant.user = statements.user.build(rows[0][middle:], statements.converters["user"])
-    return client, grant
+def client_with_code(
+    client_id: str, digest: str
+) -> tuple[Client, AuthorizationCode] | None:
+    """The enabled client, its scope names, and its code with this digest
+    (its user joined), locked for the rest of the transaction. One query;
+    None when the client has no such code."""
+    statements = for_vendor(_ClientStatements, connection_for_write(AuthorizationCode))
+    return statements.with_grant(statements.code, client_id, digest)
+
+
+def client_with_refresh_token(
+    client_id: str, digest: str
+) -> tuple[Client, RefreshToken] | None:
+    """The enabled client, its scope names, and its refresh token with this
+    digest (its user joined), locked for the rest of the transaction. One
+    query; None when the client has no such refresh token."""
+    statements = for_vendor(_ClientStatements, connection_for_write(RefreshToken))
+    return statements.with_grant(statements.refresh, client_id, digest)

@@ -49,6 +49,14 @@ from oauth_grants.resources import parse_resources, validate_resource
 # without space, double quote or backslash.
 SCOPE_NAME_RE = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]{1,100}$")
 
+# DOT's models revoke by deleting rows, each its own way; here every
+# revocation is oauth_grants.services' one revoke path, which the models do
+# not import (services imports the models).
+REVOKE_THROUGH_SERVICES = (
+    "Revoke through oauth_grants.services (token_revoke, tokens_revoke, "
+    "token_family_revoke): the one revoke path."
+)
+
 # A client's token lifetimes unless its policy says otherwise (seconds). The
 # refresh token's idle expiry slides forward with each rotation, never past
 # the family's absolute lifetime, counted from the code exchange.
@@ -252,8 +260,10 @@ class Client(AbstractApplication):
                 validate_redirect_uri(uri, public=public)
             except ValidationError as exc:
                 errors.setdefault("post_logout_redirect_uris", []).extend(exc.messages)
-        origins = []
-        for origin in parse_origins(self.allowed_origins or ""):
+        origins: list[str] = []
+        # DOT's own field (AbstractApplication.allowed_origins), untyped there.
+        declared: str = getattr(self, "allowed_origins", "") or ""
+        for origin in parse_origins(declared):
             try:
                 origins.append(validate_origin(origin))
             except ValidationError as exc:
@@ -336,10 +346,7 @@ class AccessToken(AbstractAccessToken):
         return self.revoked is None and super().is_valid(scopes)
 
     def revoke(self) -> None:
-        """Go through oauth_grants.services.token_revoke; kept for DOT's callers."""
-        from oauth_grants.services import access_token_revoke
-
-        access_token_revoke(token=self)
+        raise NotImplementedError(REVOKE_THROUGH_SERVICES)
 
     @property
     def status(self) -> str:
@@ -385,15 +392,11 @@ class RefreshToken(AbstractRefreshToken):
         return "active"
 
     def revoke(self) -> None:
-        from oauth_grants.services import token_family_revoke
-
-        token_family_revoke(family=self.token_family, refresh_token=self)
+        raise NotImplementedError(REVOKE_THROUGH_SERVICES)
 
     @classmethod
     def revoke_family(cls, token_family: uuid.UUID | None) -> None:
-        from oauth_grants.services import token_family_revoke
-
-        token_family_revoke(family=token_family)
+        raise NotImplementedError(REVOKE_THROUGH_SERVICES)
 
 
 class IDToken(AbstractIDToken):

@@ -20,7 +20,6 @@ def oauth2_provider_settings(*, code_lifetime: int = 60) -> dict[str, Any]:
         "OAUTH2_SERVER_CLASS": "oauth_grants.server.AuthorizationServer",
         "OIDC_SERVER_CLASS": "oauth_grants.server.AuthorizationServer",
         "OAUTH2_VALIDATOR_CLASS": "oauth_grants.oauth_validator.AuthServerValidator",
-        "OAUTH2_BACKEND_CLASS": "oauth_grants.oauthlib_core.StrictOAuthLibCore",
         "SCOPES_BACKEND_CLASS": "oauth_grants.scopes.DatabaseScopes",
         "APPLICATION_ADMIN_CLASS": "oauth_grants.admin.ClientAdmin",
         "ACCESS_TOKEN_ADMIN_CLASS": "oauth_grants.admin.AccessTokenAdmin",

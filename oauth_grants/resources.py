@@ -6,9 +6,11 @@ requests; the client's policy lists the APIs it may ask for
 audience, introspection returns it as ``aud``, and an API refuses a token
 whose audience is another API.
 
-oauthlib calls ``authorization_audience`` and ``token_audience`` as custom
-validators of the grants (oauth_grants/server.py); the validator stores
-``request.audience`` on the code and the tokens (DOT's ``resource`` field).
+At the authorization endpoint oauthlib calls ``authorization_audience`` as a
+custom validator (oauth_grants/server.py) and the validator stores the
+result on the code; at the token endpoint each grant module asks
+``token_audience`` and stores the answer on the tokens (DOT's ``resource``
+field).
 """
 
 from __future__ import annotations
@@ -71,12 +73,12 @@ def _requested(request: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _allowed(request: Any, resource: str) -> str:
+def _check_allowed(client: Any, resource: str, request: Any = None) -> str:
     try:
         validate_resource(resource)
     except ValidationError as exc:
         raise InvalidTargetError(description=exc.messages[0], request=request) from exc
-    if resource not in parse_resources(request.client.allowed_resources or ""):
+    if resource not in parse_resources(client.allowed_resources or ""):
         raise InvalidTargetError(
             description="This client may not ask for that resource.", request=request
         )
@@ -91,31 +93,30 @@ def authorization_audience(request: Any) -> dict[str, list[str]]:
     the parked request as ``audience`` and stored on the code.
     """
     resource = _requested(request)
-    return {"audience": [_allowed(request, resource)] if resource else []}
+    if not resource:
+        return {"audience": []}
+    return {"audience": [_check_allowed(request.client, resource, request)]}
 
 
-def token_audience(request: Any) -> None:
-    """oauthlib post_token validator: set ``request.audience`` for the new token.
+def token_audience(
+    *, client: Any, requested: str | None, granted: list[str] | None
+) -> list[str]:
+    """The audience of the token a grant issues (RFC 8707 §2.2).
 
     Without ``resource`` the token gets what the code or refresh token
-    carries (nothing for client_credentials). With it, the client must be
-    allowed the API, and a code or refresh token bound to an API can only
-    be spent on that API (RFC 8707 §2.2).
+    carries (``granted``; nothing for client_credentials). With it, the
+    client must be allowed the API, and a code or refresh token bound to an
+    API can only be spent on that API. Raises ``InvalidTargetError``.
     """
-    grant = getattr(request, "authorization_code_instance", None)
-    if request.grant_type == "refresh_token":
-        grant = getattr(request, "refresh_token_instance", None)
-    granted = list(grant.resource or []) if grant is not None else []
-    resource = _requested(request)
-    if resource is None:
-        request.audience = granted
-        return
-    _allowed(request, resource)
-    if granted and resource not in granted:
+    granted = list(granted or [])
+    if not requested:
+        return granted
+    _check_allowed(client, requested)
+    if granted and requested not in granted:
         raise InvalidTargetError(
-            description="The grant was not issued for that resource.", request=request
+            description="The grant was not issued for that resource."
         )
-    request.audience = [resource]
+    return [requested]
 
 
 def audience_claim(audience: tuple[str, ...] | list[str]) -> dict[str, object]:

@@ -58,3 +58,19 @@ class DatabaseScopes(BaseScopes):
     ) -> list[str]:
         # RFC 6749 §3.3: with no default, a request without scope is invalid_scope.
         return []
+
+
+def scopes_allowed(client: Any, scopes: list[str]) -> bool:
+    """May ``client`` be granted ``scopes``? (RFC 6749 §3.3)
+
+    At least one scope, each allowed to the client; ``openid`` only while
+    OpenID Connect is configured. The authorization and token endpoints
+    both ask here.
+    """
+    from oauth_grants.oidc_keys import oidc_enabled
+
+    if not scopes or any(not isinstance(s, str) for s in scopes):
+        return False
+    if "openid" in scopes and not oidc_enabled():
+        return False
+    return set(scopes) <= client.allowed_scope_names()

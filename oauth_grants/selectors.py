@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from oauth_grants.limits import MAX_TOKEN_LENGTH
 from oauth_grants.lookups import (
     LiveToken,
     caller_and_live_token,
@@ -14,8 +15,6 @@ from oauth_grants.lookups import (
 )
 from oauth_grants.models import AccessToken, Client, RefreshToken
 from oauth_grants.tokens import token_digest
-
-MAX_TOKEN_LENGTH = 512
 
 
 def access_token_active(*, value: object) -> LiveToken | None:
@@ -149,3 +148,19 @@ def authorized_apps_for_user(*, user: User) -> list[dict[str, Any]]:
             }
         )
     return apps
+
+
+def access_token_row(*, value: object) -> AccessToken | None:
+    """The live access token row with this value (client enabled), for DOT's
+    bearer-token checks; the product's own paths use ``access_token_active``."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH:
+        return None
+    return (
+        AccessToken.objects.select_related("application", "user")
+        .filter(
+            token_checksum=token_digest(value),
+            revoked__isnull=True,
+            application__enabled=True,
+        )
+        .first()
+    )

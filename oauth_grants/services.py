@@ -12,12 +12,13 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,10 +31,11 @@ from oauth_grants.models import (
     Client,
     ClientScope,
     Consent,
+    IDToken,
     RefreshToken,
     Scope,
 )
-from oauth_grants.sql import insert_row
+from oauth_grants.sql import insert_row, update_row
 
 log = logging.getLogger("authserver.audit")
 
@@ -83,6 +85,8 @@ def audit_record(
 
 
 def _printable(value: str) -> str:
+    if value.isprintable():  # every real client id: no per-character walk
+        return value[:255]
     return "".join(ch for ch in value if ch.isprintable())[:255]
 
 
@@ -96,7 +100,12 @@ def _clean_detail(value: Any) -> Any:
     return value
 
 
-def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
+def _mark_revoked(
+    *,
+    access: Q | None = None,
+    refresh: Q | None = None,
+    rotated: RefreshToken | None = None,
+) -> int:
     """Stamp live tokens matching the filters as revoked; return how many.
 
     Refresh tokens are stamped a second time at the end on purpose. A
@@ -106,10 +115,37 @@ def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
     later statements take fresh snapshots, so the new access token and the
     new refresh token are caught too: once this returns, nothing of the
     matched lineage is live (tests/races/).
+
+    ``rotated`` is a refresh token its caller holds locked and is exchanging
+    (rotation): it and the access token issued with it are stamped, the
+    refresh token also ``rotated_at`` (reuse detection tells a rotated-out
+    token from a revoked one by it) and let go of its access token. Nothing
+    of the lineage can appear meanwhile (the caller holds the lock): one
+    stamp each, by primary key.
     """
     now = timezone.now()
     count = 0
-    with transaction.atomic():
+    # Inside a token request's transaction no savepoint of its own: one
+    # round trip less each way, and a failure fails the request anyway.
+    with transaction.atomic(using=router.db_for_write(RefreshToken), savepoint=False):
+        if rotated is not None:
+            count += update_row(
+                RefreshToken,
+                rotated.pk,
+                unless_set="revoked",
+                revoked=now,
+                rotated_at=now,
+                updated=now,
+                access_token=None,
+            )
+            if rotated.access_token_id is not None:
+                count += update_row(
+                    AccessToken,
+                    rotated.access_token_id,
+                    unless_set="revoked",
+                    revoked=now,
+                    updated=now,
+                )
         if refresh is not None:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
                 revoked=now, updated=now
@@ -123,6 +159,12 @@ def _mark_revoked(*, access: Q | None, refresh: Q | None) -> int:
                 revoked=now, updated=now
             )
     return count
+
+
+def refresh_token_rotate(*, token: RefreshToken) -> int:
+    """Retire a refresh token being exchanged (RFC 9700 §4.14.2 rotation),
+    with the access token issued beside it. The caller holds its row lock."""
+    return _mark_revoked(rotated=token)
 
 
 def token_family_revoke(
@@ -275,8 +317,9 @@ def tokens_revoke_selected(
     revoked = 0
     with transaction.atomic():
         for (client_id, user_id), pks in groups.items():
+            listed: dict[str, Any] = {key: pks}
             revoked += tokens_revoke(
-                **{key: pks},
+                **listed,
                 client=clients.get(client_id),
                 user=users.get(user_id),
                 actor=actor,
@@ -303,7 +346,7 @@ def consent_record(
     approved, declined = set(scopes), set(declined)
     with transaction.atomic():
         consent, created = Consent.objects.select_for_update().get_or_create(
-            user=user,
+            user_id=user.pk,
             client=client,
             defaults={
                 "scope": " ".join(sorted(approved)),
@@ -555,6 +598,20 @@ def scope_deletion_blockers(*, scope: Scope) -> list[str]:
     return reasons
 
 
+def id_token_record(
+    *,
+    jti: str,
+    user: AbstractBaseUser,
+    client: Client,
+    scope: str,
+    expires: datetime,
+) -> IDToken:
+    """Remember an issued ID token by its ``jti`` (never its value)."""
+    return insert_row(
+        IDToken, jti=jti, user=user, application=client, scope=scope, expires=expires
+    )
+
+
 def user_password_changed(*, user: AbstractBaseUser) -> int:
     """A person's password changed (or was reset): end every authorization.
 
@@ -565,7 +622,7 @@ def user_password_changed(*, user: AbstractBaseUser) -> int:
     Returns the number of token rows revoked.
     """
     with transaction.atomic():
-        consents = Consent.objects.filter(user=user).delete()[0]
+        consents = Consent.objects.filter(user_id=user.pk).delete()[0]
         count = _mark_revoked(access=Q(user=user), refresh=Q(user=user))
         audit_record(
             event=AuditEvent.Type.PASSWORD_CHANGED,

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from oauth_grants.limits import UNAVAILABLE_RETRY_AFTER_SECONDS
 from resource_api.authentication import InvalidToken, challenge
 from resource_api.permissions import InsufficientScope
 
@@ -37,6 +38,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "error": "temporarily_unavailable",
             "error_description": exc.detail,
         }
-        response["Retry-After"] = "1"
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
 from oauth_grants.cors import cors, listed_origins
@@ -16,7 +16,8 @@ router = SimpleRouter()
 router.register("documents", DocumentViewSet, basename="document")
 
 
-def with_cors(pattern: URLPattern) -> URLPattern:
+def with_cors(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
+    assert isinstance(pattern, URLPattern)  # the router makes only patterns
     pattern.callback = cors(API_ORIGINS, API_METHODS)(pattern.callback)
     return pattern
 

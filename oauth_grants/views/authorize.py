@@ -39,6 +39,7 @@ from oauth_grants.authorization_context import PENDING_KEY
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
 from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
+from oauth_grants.internals import escaped_full_path
 from oauth_grants.models import AuditEvent, Client, ClientScope
 from oauth_grants.scopes import scope_descriptions
 from oauth_grants.services import audit_record, consent_record
@@ -281,7 +282,7 @@ class AuthorizeView(View):
             pending.pop(min(pending, key=lambda k: pending[k]["created"]))
         pending_id = secrets.token_urlsafe(16)
         pending[pending_id] = {
-            "uri": core._get_escaped_full_path(request),
+            "uri": escaped_full_path(core, request),
             "scopes": list(scopes),
             "credentials": {k: credentials.get(k) for k in CARRIED},
             # RFC 6749 §4.1.3: the token request must repeat a redirect_uri

@@ -1,17 +1,17 @@
-"""Shared edges of the client-authenticated JSON endpoints (introspect, revoke)."""
+"""Client authentication and request rules of introspection and revocation."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
 from oauth_grants.client_auth import (
+    ClientAuthFailed,
     MalformedCredentials,
-    load_client,
+    authenticate_client,
     parse_client_credentials,
-    verify_client_secret,
 )
 from oauth_grants.models import Client
-from oauth_grants.views.token import oauth_json_error
+from oauth_grants.views.endpoint_edges import oauth_json_error
 
 SINGLE_VALUED = ("token", "token_type_hint", "client_id", "client_secret")
 
@@ -28,15 +28,6 @@ def request_problem(request: HttpRequest) -> HttpResponse | None:
                 "invalid_request", "Parameter %s is repeated." % name, 400
             )
     return None
-
-
-def unauthorized() -> HttpResponse:
-    return oauth_json_error(
-        "invalid_client",
-        "Client authentication failed.",
-        401,
-        {"WWW-Authenticate": 'Basic realm="authserver"'},
-    )
 
 
 def presented_credentials(request: HttpRequest) -> tuple[str, str] | None:
@@ -57,13 +48,12 @@ def authenticate(request: HttpRequest, *, allow_public: bool) -> Client | None:
     Confidential clients prove their secret; with ``allow_public`` a public
     client may identify itself by client_id alone (RFC 7009 §2.1).
     """
-    credentials = presented_credentials(request)
-    if credentials is not None:
-        client_id, secret = credentials
-        client = load_client(client_id)
-        return client if verify_client_secret(client, secret) else None
-    if allow_public and "HTTP_AUTHORIZATION" not in request.META:
-        client = load_client(request.POST.get("client_id"))
-        if client is not None and not client.is_confidential:
-            return client
-    return None
+    try:
+        return authenticate_client(
+            authorization=request.META.get("HTTP_AUTHORIZATION"),
+            client_id=request.POST.get("client_id"),
+            client_secret=request.POST.get("client_secret"),
+            allow_public=allow_public,
+        )
+    except ClientAuthFailed:
+        return None

@@ -19,12 +19,13 @@ from oauth_grants.models import AuditEvent, Client
 from oauth_grants.resources import audience_claim
 from oauth_grants.selectors import introspection_lookup
 from oauth_grants.services import audit_record
-from oauth_grants.views.endpoint_auth import (
-    presented_credentials,
-    request_problem,
+from oauth_grants.views.endpoint_auth import presented_credentials, request_problem
+from oauth_grants.views.endpoint_edges import (
+    NO_STORE,
+    database_unavailable,
+    rate_limited,
     unauthorized,
 )
-from oauth_grants.views.token import NO_STORE, database_unavailable, rate_limited
 
 log = logging.getLogger(__name__)
 INACTIVE = b'{"active": false}'

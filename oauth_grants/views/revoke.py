@@ -15,12 +15,13 @@ from oauth_grants.cors import REQUEST_CLIENT, cors
 from oauth_grants.metrics import REVOCATIONS
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
-from oauth_grants.views.endpoint_auth import authenticate, request_problem, unauthorized
-from oauth_grants.views.token import (
+from oauth_grants.views.endpoint_auth import authenticate, request_problem
+from oauth_grants.views.endpoint_edges import (
     NO_STORE,
     database_unavailable,
     oauth_json_error,
     rate_limited,
+    unauthorized,
 )
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from oauth_grants.conf import app_settings
+from oauth_grants.internals import raw_delete
 from oauth_grants.lockout import signin_failures_prune
 from oauth_grants.models import (
     AccessToken,
@@ -105,7 +106,7 @@ class Command(BaseCommand):
                     AccessToken.objects.filter(source_refresh_token__in=batch).update(
                         source_refresh_token=None
                     )
-                removed = batch._raw_delete(model._default_manager.db)
+                removed = raw_delete(batch)
             done += removed
             if not quiet:
                 self._progress(label, done, total)
