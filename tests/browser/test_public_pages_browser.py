@@ -198,7 +198,8 @@ def test_no_public_page_has_a_serious_accessibility_violation(
     live_server, chromium, artifacts, printer
 ):
     """Sign-in (plain, for an app, refused), consent, the error page, the
-    account pages, the docs, and the 500/503 pages: each at both widths, in
+    account pages, the docs, the sign-out confirmation, and the 500/503
+    pages: each at both widths, in
     the light and the dark scheme."""
     base = live_server.url
     totals: dict[str, int] = {}
@@ -238,6 +239,9 @@ def test_no_public_page_has_a_serious_accessibility_violation(
             page.goto(base + "/api/docs/")
             page.wait_for_selector(".swagger-ui .opblock")
             check("api-docs")
+            # RP-initiated sign-out without an ID token hint: the person confirms.
+            page.goto(base + "/oauth/logout")
+            check("sign-out-confirm")
             for template in ("500.html", "503.html"):
                 page.set_content(render_to_string(template))
                 check(template.replace(".html", ""))
