@@ -31,6 +31,8 @@ from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from oauth_grants.redirect_uris import parse_uri_list
+
 if TYPE_CHECKING:
     from oauth_grants.models import Client
 
@@ -109,9 +111,7 @@ def validate_origin(origin: str) -> str:
     return "%s://%s:%d" % (scheme, host, port)
 
 
-def parse_origins(text: str) -> list[str]:
-    """Split a whitespace-separated list of origins, dropping duplicates."""
-    return list(dict.fromkeys(text.split()))
+parse_origins = parse_uri_list
 
 
 def origin_allowed_for_client(client: Client | None, origin: str) -> bool:

@@ -187,10 +187,10 @@ def validate_policy_uri(uri: str) -> None:
     raise ValidationError(_("Use an https address (http only on 127.0.0.1 or [::1])."))
 
 
-def parse_redirect_uris(text: str) -> list[str]:
-    """Split a whitespace-separated list of redirect URIs, dropping duplicates."""
-    seen: list[str] = []
-    for uri in text.split():
-        if uri not in seen:
-            seen.append(uri)
-    return seen
+def parse_uri_list(text: str) -> list[str]:
+    """Split a whitespace-separated list (redirect URIs, origins, resource
+    identifiers: how the client's policy stores each), dropping duplicates."""
+    return list(dict.fromkeys(text.split()))
+
+
+parse_redirect_uris = parse_uri_list

@@ -22,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from oauth_grants.redirect_uris import parse_uri_list
+
 MAX_RESOURCE_LENGTH = 2000
 
 
-def parse_resources(text: str) -> list[str]:
-    """Split a whitespace-separated list of resource identifiers, no duplicates."""
-    return list(dict.fromkeys(text.split()))
+parse_resources = parse_uri_list
 
 
 def validate_resource(uri: str) -> None:

@@ -104,10 +104,6 @@ def error_page(
     )
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_address(request)
-
-
 @method_decorator(never_cache, name="dispatch")
 class AuthorizeView(View):
     http_method_names = ["get", "post"]
@@ -373,7 +369,7 @@ class AuthorizeView(View):
                 actor=request.user,
                 user=request.user,
                 client=client,
-                remote_addr=_client_ip(request),
+                remote_addr=client_address(request),
             )
             return error_redirect(
                 redirect_uri, "access_denied", "The user denied the request.", state
@@ -433,7 +429,7 @@ class AuthorizeView(View):
                     actor=person,
                     user=person,
                     client=client,
-                    remote_addr=_client_ip(request),
+                    remote_addr=client_address(request),
                     detail={"scope": " ".join(approved), "remembered": remembered},
                 )
         except oauth_errors.FatalClientError as err:

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -60,10 +61,8 @@ class LockoutAdminAuthenticationForm(LockoutMessageMixin, AdminAuthenticationFor
     pass
 
 
-def remember_known_device(response: HttpResponse, *, request: Any, user: Any) -> None:
+def remember_known_device(response: HttpResponse, *, user: Any) -> None:
     """Mark this browser as one that signed in to ``user`` (lockout.py says why)."""
-    from django.conf import settings
-
     response.set_cookie(
         lockout.KNOWN_DEVICE_COOKIE,
         lockout.known_device_value(user.get_username()),
@@ -91,5 +90,5 @@ class LockoutLoginView(LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session[AUTH_TIME_SESSION_KEY] = int(time.time())
-        remember_known_device(response, request=self.request, user=form.get_user())
+        remember_known_device(response, user=form.get_user())
         return response
