@@ -113,6 +113,9 @@ def main() -> int:
     print("single-use check: %s" % json.dumps(single_use))
     if not all(single_use[key]["ok"] for key in ("code_exchange", "refresh")):
         print("WARNING: codes or refresh tokens were not each redeemed once")
+    if config.only:
+        print("BENCH_ONLY: a partial run, %s not written" % RESULTS.name)
+        return 0
     report.write(
         RESULTS,
         report.document(

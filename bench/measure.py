@@ -48,6 +48,8 @@ class Bench:
         A failure is recorded in the row, not raised (Ctrl-C still is).
         """
         row = report.Row(key, target.name, queries=self.queries.get(key))
+        if not self.config.selected(key):
+            return row  # BENCH_ONLY leaves it out: not run, not reported
         self.rows[key] = row
         script = self.work / ("%s.lua" % key)
         script.write_text(wrk.lua_script(request, items, self.config.threads))

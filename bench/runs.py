@@ -155,6 +155,8 @@ def run_remote(
     """Scenarios 7 and 8: a second server whose API introspects remotely at
     ours; return its command line."""
     keys = ["me_remote_hit", "me_remote_miss"]
+    if not bench.config.selected(*keys):
+        return []
     env = stack.app_env(
         bench.config,
         bench.config.port + 1,
@@ -301,10 +303,12 @@ def run_peers(bench: Bench, cleanup: ExitStack, ours: list[str]) -> None:
         ("fastdot", fast_dot, False),
     ]
     for prefix, start, settle in starters:
+        keys = [key for key in LABELS if key.startswith(prefix + "_")]
+        if not config.selected(*keys):
+            continue
         try:
             peer = stack.keep(cleanup, start)
         except Exception as error:  # noqa: BLE001 - recorded in the rows
-            keys = [key for key in LABELS if key.startswith(prefix + "_")]
             bench.unmeasured(keys, error)
             continue
         run_peer(bench, prefix, peer, settle)
@@ -319,6 +323,8 @@ def run_gunicorn(
     database; return its command line. deploy/app-server is what measured
     faster."""
     keys = ["gunicorn_bare", "gunicorn_client_credentials", "gunicorn_introspection"]
+    if not bench.config.selected(*keys):
+        return []
     env = stack.app_env(bench.config, bench.config.port + 4)
     try:
         other = stack.keep(

@@ -56,7 +56,8 @@ class Config:
     with its own db number, flushed), BENCH_PEER_REDIS (the Redis db of
     node-oidc-provider's Redis storage, flushed; redis://127.0.0.1:6379/8),
     BENCH_MINT_RATE (single-use codes and tokens minted per second of load,
-    4000).
+    4000), BENCH_ONLY (comma-separated scenario keys of bench/scenarios.py:
+    run only those, for measuring one change; unset runs them all).
     """
 
     duration: str
@@ -70,6 +71,7 @@ class Config:
     redis_url: str
     peer_redis_url: str
     mint_rate: int
+    only: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls) -> Config:
@@ -89,7 +91,12 @@ class Config:
             redis_url=get("BENCH_REDIS", "redis://127.0.0.1:6379/7"),
             peer_redis_url=get("BENCH_PEER_REDIS", "redis://127.0.0.1:6379/8"),
             mint_rate=int(get("BENCH_MINT_RATE", "4000")),
+            only=frozenset(k for k in get("BENCH_ONLY", "").split(",") if k),
         )
+
+    def selected(self, *keys: str) -> bool:
+        """Whether any of scenario ``keys`` is to be run (BENCH_ONLY)."""
+        return not self.only or any(key in self.only for key in keys)
 
     def peer_database_url(self, name: str) -> str:
         """Return the URL of database ``name`` on the same PostgreSQL server."""

@@ -50,7 +50,11 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from tests.factories import (  # noqa: E402
     REDIRECT_URI,
     Pkce,
+    authorize_params,
+    authorize_url,
+    issue_user_token,
     make_client,
+    make_resource_server,
     make_user,
     obtain_code,
 )
@@ -62,10 +66,11 @@ def environ(
     method: str, path: str, form: dict[str, str], headers: dict[str, str]
 ) -> dict[str, Any]:
     body = urlencode(form).encode()
+    path, _, query = path.partition("?")
     env = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "testserver",
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -180,6 +185,20 @@ def scenarios(n: int) -> dict[str, Callable[[], Source]]:
         return source
 
     cc = {"grant_type": "client_credentials", "scope": "profile"}
+    token = issue_user_token(browser, HttpClient(), app, "profile")["access_token"]
+    rs = make_resource_server()
+    introspect = (
+        "POST",
+        "/oauth/introspect",
+        {"token": token},
+        {"HTTP_AUTHORIZATION": rs.basic_auth()},
+    )
+    me = ("GET", "/api/v1/me", {}, {"HTTP_AUTHORIZATION": "Bearer " + token})
+    # A client the person has not approved yet: the page, not a redirect.
+    other = make_client(name="Other App")
+    page = authorize_url(authorize_params(other, Pkce.new()))
+    cookie = {"HTTP_COOKIE": "sessionid=" + browser.cookies["sessionid"].value}
+    consent = ("GET", page, {}, cookie)
     return {
         "bare": lambda: Source(repeat(("GET", "/healthz", {}, {}))),
         "client_credentials": lambda: Source(
@@ -187,6 +206,9 @@ def scenarios(n: int) -> dict[str, Callable[[], Source]]:
         ),
         "code_exchange": lambda: Source(codes()),
         "refresh": refresh,
+        "introspection": lambda: Source(repeat(introspect)),
+        "me_local": lambda: Source(repeat(me)),
+        "consent": lambda: Source(repeat(consent)),
     }
 
 

@@ -1,7 +1,9 @@
 """Scopes are data, not settings: DOT's scopes backend, and their descriptions.
 
 ``scope_descriptions`` is the one source of the sentence a person reads for a
-scope: the consent page, the account pages and the API docs all call it.
+scope: the account pages and the API docs call it, and the consent page
+calls ``consent_scopes``, which asks for the same with the client's
+required scopes in one query.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from oauth2_provider.scopes import BaseScopes
 
-from oauth_grants.models import Scope
+from oauth_grants.models import Client, ClientScope, Scope
 
 
 def scope_descriptions(
@@ -24,22 +27,48 @@ def scope_descriptions(
     ``de`` for ``de-at``) gets its default description; a name that is not a
     Scope row is described by its name. ``names=None`` describes every scope.
     """
-    language = (language or translation.get_language() or "").lower()
-    candidates = [language, language.split("-")[0]]
     rows = Scope.objects.all()
     if names is not None:
         names = list(names)
         rows = rows.filter(name__in=names)
-    found: dict[str, str] = {}
-    for name, description, translations in rows.values_list(
-        "name", "description", "translations"
-    ):
-        localized = translations if isinstance(translations, dict) else {}
-        text = next((localized[c] for c in candidates if localized.get(c)), None)
-        found[name] = text or description
+    found = _described(
+        rows.values_list("name", "description", "translations"), language
+    )
     if names is None:
         return found
     return {name: found.get(name, name) for name in names}
+
+
+def consent_scopes(
+    *, client: Client, names: list[str], language: str | None = None
+) -> tuple[dict[str, str], set[str]]:
+    """For the consent page, in one query: the descriptions of ``names`` (as
+    ``scope_descriptions``) and which of them ``client`` requires (shown
+    ticked, cannot be unticked)."""
+    required_here = ClientScope.objects.filter(
+        client=client, scope=OuterRef("pk"), required=True
+    )
+    rows = list(
+        Scope.objects.filter(name__in=names).values_list(
+            "name", "description", "translations", Exists(required_here)
+        )
+    )
+    found = _described(((n, d, t) for n, d, t, _r in rows), language)
+    required = {name for name, _d, _t, is_required in rows if is_required}
+    return {name: found.get(name, name) for name in names}, required
+
+
+def _described(
+    rows: Iterable[tuple[str, str, Any]], language: str | None
+) -> dict[str, str]:
+    language = (language or translation.get_language() or "").lower()
+    candidates = [language, language.split("-")[0]]
+    found: dict[str, str] = {}
+    for name, description, translations in rows:
+        localized = translations if isinstance(translations, dict) else {}
+        text = next((localized[c] for c in candidates if localized.get(c)), None)
+        found[name] = text or description
+    return found
 
 
 class DatabaseScopes(BaseScopes):

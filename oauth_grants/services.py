@@ -3,7 +3,10 @@
 Every revocation, whoever asks for it (RFC 7009 endpoint, admin, a person's
 own apps page, replay and reuse detection, the command line), goes through
 ``_mark_revoked``: set-based UPDATEs that stamp ``revoked``, so a revoked
-token stays visible with its status and no second revoke path exists.
+token stays visible with its status and no second revoke path exists. The
+one other stamp is a refresh's rotation of the two rows it holds locked
+(``rotation_writes``), which the grant writes in the same statement as the
+new pair.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -35,7 +38,7 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
-from oauth_grants.sql import insert_row, update_row
+from oauth_grants.sql import RowUpdate, insert_row
 
 log = logging.getLogger("authserver.audit")
 
@@ -43,22 +46,36 @@ log = logging.getLogger("authserver.audit")
 SECRET_FIELDS = frozenset({"client_secret"})
 
 
-def audit_record(
-    *,
-    event: str,
-    outcome: str = AuditEvent.Outcome.SUCCESS,
-    actor: AbstractBaseUser | None = None,
-    user: AbstractBaseUser | None = None,
-    client: Client | None = None,
-    client_identifier: str = "",
-    remote_addr: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append a security event. ``detail`` must never hold a secret or token.
+class AuditFields(TypedDict, total=False):
+    """What an audit event says: ``event`` and, optionally, the rest."""
+
+    event: Required[str]
+    outcome: str
+    actor: AbstractBaseUser | None
+    user: AbstractBaseUser | None
+    client: Client | None
+    client_identifier: str
+    remote_addr: str | None
+    detail: dict[str, Any] | None
+
+
+def audit_record(**fields: Unpack[AuditFields]) -> AuditEvent:
+    """Append a security event. ``detail`` must never hold a secret or token."""
+    return insert_row(AuditEvent, **audit_values(**fields))
+
+
+def audit_values(**fields: Unpack[AuditFields]) -> dict[str, Any]:
+    """The columns of an audit event, logged as it is about to be written
+    (``audit_record``, or a grant's one statement: token_services.py).
 
     Strings a client sent (``client_identifier``, ``detail``) are cleaned and
     bounded here, once, for every caller.
     """
+    event = fields["event"]
+    outcome = fields.get("outcome", AuditEvent.Outcome.SUCCESS)
+    actor, user = fields.get("actor"), fields.get("user")
+    client, client_identifier = fields.get("client"), fields.get("client_identifier")
+    remote_addr, detail = fields.get("remote_addr"), fields.get("detail")
     identifier_raw = client_identifier or (
         client.client_id if client is not None else ""
     )
@@ -69,19 +86,17 @@ def audit_record(
     # Attacker-supplied strings land here: PostgreSQL refuses NUL in text and
     # \u0000 in JSON, which must not turn a refusal into a 503.
     identifier = _printable(identifier_raw)
-    event_row = insert_row(
-        AuditEvent,
-        event=event,
-        outcome=outcome,
-        actor=actor,
-        user=user,
-        client=client if client is not None and client.pk else None,
-        client_identifier=identifier,
-        remote_addr=remote_addr or None,
-        detail=_clean_detail(detail or {}),
-    )
     log.info("audit event=%s outcome=%s client=%s", event, outcome, identifier[:255])
-    return event_row
+    return {
+        "event": event,
+        "outcome": outcome,
+        "actor": actor,
+        "user": user,
+        "client": client if client is not None and client.pk else None,
+        "client_identifier": identifier,
+        "remote_addr": remote_addr or None,
+        "detail": _clean_detail(detail or {}),
+    }
 
 
 def _printable(value: str) -> str:
@@ -104,7 +119,6 @@ def _mark_revoked(
     *,
     access: Q | None = None,
     refresh: Q | None = None,
-    rotated: RefreshToken | None = None,
 ) -> int:
     """Stamp live tokens matching the filters as revoked; return how many.
 
@@ -114,38 +128,15 @@ def _mark_revoked(
     READ COMMITTED, still works from a snapshot without the new rows. The
     later statements take fresh snapshots, so the new access token and the
     new refresh token are caught too: once this returns, nothing of the
-    matched lineage is live (tests/races/).
-
-    ``rotated`` is a refresh token its caller holds locked and is exchanging
-    (rotation): it and the access token issued with it are stamped, the
-    refresh token also ``rotated_at`` (reuse detection tells a rotated-out
-    token from a revoked one by it) and let go of its access token. Nothing
-    of the lineage can appear meanwhile (the caller holds the lock): one
-    stamp each, by primary key.
+    matched lineage is live (tests/races/). (The refresh grant's rotation
+    inserts the new pair in the same statement that retires the old one,
+    ``rotation_writes``: still before it commits, still under the lock.)
     """
     now = timezone.now()
     count = 0
     # Inside a token request's transaction no savepoint of its own: one
     # round trip less each way, and a failure fails the request anyway.
     with transaction.atomic(using=router.db_for_write(RefreshToken), savepoint=False):
-        if rotated is not None:
-            count += update_row(
-                RefreshToken,
-                rotated.pk,
-                unless_set="revoked",
-                revoked=now,
-                rotated_at=now,
-                updated=now,
-                access_token=None,
-            )
-            if rotated.access_token_id is not None:
-                count += update_row(
-                    AccessToken,
-                    rotated.access_token_id,
-                    unless_set="revoked",
-                    revoked=now,
-                    updated=now,
-                )
         if refresh is not None:
             count += RefreshToken.objects.filter(refresh, revoked__isnull=True).update(
                 revoked=now, updated=now
@@ -161,10 +152,41 @@ def _mark_revoked(
     return count
 
 
-def refresh_token_rotate(*, token: RefreshToken) -> int:
-    """Retire a refresh token being exchanged (RFC 9700 §4.14.2 rotation),
-    with the access token issued beside it. The caller holds its row lock."""
-    return _mark_revoked(rotated=token)
+def rotation_writes(token: RefreshToken, now: datetime) -> list[RowUpdate]:
+    """What retiring a refresh token being exchanged stamps (RFC 9700 §4.14.2
+    rotation): the token, revoked and ``rotated_at`` and let go of its access
+    token, and that access token, revoked; each only if still live.
+
+    Reuse detection tells a rotated-out token from a revoked one by
+    ``rotated_at``. The refresh grant hands these to ``tokens_issue``, which
+    runs them in one statement with the new tokens (``refresh_token_rotate``).
+    """
+    writes = [
+        RowUpdate(
+            RefreshToken,
+            token.pk,
+            {"revoked": now, "rotated_at": now, "updated": now, "access_token": None},
+            unless_set="revoked",
+        )
+    ]
+    if token.access_token_id is not None:
+        writes.append(
+            RowUpdate(
+                AccessToken,
+                token.access_token_id,
+                {"revoked": now, "updated": now},
+                unless_set="revoked",
+            )
+        )
+    return writes
+
+
+def refresh_token_rotate(*, token: RefreshToken) -> tuple[RowUpdate, ...]:
+    """The writes that retire a refresh token being exchanged, with the
+    access token issued beside it, for ``tokens_issue`` to run with the new
+    pair. The caller holds the token's row lock, so nothing of the lineage
+    can appear meanwhile: one stamp each, by primary key."""
+    return tuple(rotation_writes(token, timezone.now()))
 
 
 def token_family_revoke(

@@ -13,6 +13,7 @@ become model instances through ``Model.from_db``, as a queryset's would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -258,12 +259,7 @@ def insert_row(model: type[Model], **values: Any) -> Any:
     checks).
     """
     conn = connection_for_write(model)
-    statement = for_vendor(_InsertStatement, conn, model)
-    python_values = statement.values(values)
-    instance = None
-    if python_values is None:
-        instance = model(**values)
-        python_values = [field.pre_save(instance, True) for field in statement.fields]
+    statement, python_values, instance = _insert_params(conn, model, values)
     params = [
         field.get_db_prep_save(value, conn)
         for field, value in zip(statement.fields, python_values, strict=True)
@@ -274,14 +270,7 @@ def insert_row(model: type[Model], **values: Any) -> Any:
             pk = cursor.fetchone()[0]
         else:
             pk = conn.ops.last_insert_id(cursor, table_of(model), pk_column_of(model))
-    if instance is None and statement.pk_first:
-        # Positional from_db: the cheap way Django builds a loaded row.
-        return model.from_db(conn.alias, statement.attnames, [pk, *python_values])
-    if instance is None:
-        instance = model(**values)
-    instance.pk = pk
-    mark_loaded(instance, conn.alias)
-    return instance
+    return _loaded(conn, model, statement, instance, values, python_values, pk)
 
 
 def update_row(
@@ -299,3 +288,208 @@ def update_row(
     with conn.cursor() as cursor:
         cursor.execute(statement.sql, [*params, pk])
         return cursor.rowcount
+
+
+class _FirstPk:
+    """The primary key of the first row ``insert_linked`` writes: the value of
+    a foreign key to it in a later row."""
+
+    def __repr__(self) -> str:
+        return "FIRST_PK"
+
+
+FIRST_PK: Any = _FirstPk()
+
+
+@dataclass(frozen=True)
+class WithFirstPk:
+    """A JSON object column value that also gets ``key``: the first row's pk."""
+
+    value: dict[str, Any]
+    key: str
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """An UPDATE by primary key to run with ``insert_linked``'s inserts."""
+
+    model: type[Model]
+    pk: Any
+    values: dict[str, Any]
+    unless_set: str | None = None  # as ``update_row``'s
+
+
+class _LinkedInsert:
+    """One statement for a request's writes (PostgreSQL): a row, rows that
+    point at it, and UPDATEs by primary key, as data-modifying CTEs.
+
+    ``shape`` says per later row which columns take the first row's pk
+    (``FIRST_PK``) and which JSON column gets it under a key; every other
+    value is a parameter. In VALUES, so each parameter takes its column's
+    type; a later row reads the first's pk with a scalar subquery of the
+    first CTE's RETURNING.
+    """
+
+    def __init__(
+        self,
+        conn: BaseDatabaseWrapper,
+        first: type[Model],
+        rest: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...],
+        updates: tuple[tuple[type[Model], tuple[str, ...], str | None], ...],
+    ) -> None:
+        quote = conn.ops.quote_name
+        self.first = for_vendor(_InsertStatement, conn, first)
+        # Only quoted identifiers are formatted in; every value is a parameter.
+        first_pk = "(SELECT %s FROM r0)" % quote(pk_column_of(first))  # noqa: S608
+        parts = [
+            "r0 AS (%s)" % self.first.sql,
+        ]
+        self.rest = []
+        for index, (model, linked, json_keys) in enumerate(rest, start=1):
+            statement = for_vendor(_InsertStatement, conn, model)
+            placeholders = []
+            for field in statement.fields:
+                if field.name in linked:
+                    placeholders.append(first_pk)
+                elif field.name in json_keys:
+                    placeholders.append(
+                        "(%%s::jsonb || jsonb_build_object(%%s::text, %s))" % first_pk
+                    )
+                else:
+                    placeholders.append("%s")
+            # Only quoted identifiers are formatted in; every value is a parameter.
+            parts.append(
+                "r%d AS (INSERT INTO %s (%s) VALUES (%s))"  # noqa: S608
+                % (
+                    index,
+                    quote(table_of(model)),
+                    ", ".join(quote(str(f.column)) for f in statement.fields),
+                    ", ".join(placeholders),
+                )
+            )
+            self.rest.append(statement)
+        self.updates = []
+        for index, (model, names, unless_set) in enumerate(updates):
+            update = for_vendor(_UpdateStatement, conn, model, names, unless_set)
+            parts.append("u%d AS (%s)" % (index, update.sql))
+            self.updates.append(update)
+        self.sql = "WITH %s SELECT %s FROM r0" % (  # noqa: S608
+            ", ".join(parts),
+            quote(pk_column_of(first)),
+        )
+
+
+def _insert_params(
+    conn: BaseDatabaseWrapper, model: type[Model], values: dict[str, Any]
+) -> tuple[_InsertStatement, list[Any], Model | None]:
+    """The statement for ``model``, its Python values in column order, and the
+    instance when only building one could tell them (``insert_row``)."""
+    statement = for_vendor(_InsertStatement, conn, model)
+    python_values = statement.values(values)
+    instance = None
+    if python_values is None:
+        instance = model(**values)
+        python_values = [field.pre_save(instance, True) for field in statement.fields]
+    return statement, python_values, instance
+
+
+def insert_linked(
+    first: tuple[type[Model], dict[str, Any]],
+    *rest: tuple[type[Model], dict[str, Any]],
+    updates: tuple[RowUpdate, ...] = (),
+) -> Any:
+    """Insert ``first``, then each of ``rest`` (whose values may name
+    ``FIRST_PK`` or a ``WithFirstPk`` JSON object), and run ``updates``;
+    return ``first`` as a loaded instance.
+
+    On PostgreSQL this is one statement, one round trip, and atomic by
+    itself (``_LinkedInsert``): a token request's token rows, its audit
+    event and its code redemption. Elsewhere (SQLite) it is the same rows,
+    one statement each, in the caller's transaction. Values are what
+    ``Model.save()`` would store, as with ``insert_row``; no signals.
+    All rows go to the database the routers pick for ``first``'s model.
+    """
+    model, values = first
+    conn = connection_for_write(model)
+    if conn.vendor != "postgresql" or not all(
+        for_vendor(_InsertStatement, conn, m).fast for m, _v in rest
+    ):
+        return _insert_linked_one_by_one(first, rest, updates)
+    shape = tuple(
+        (
+            m,
+            tuple(name for name, value in v.items() if value is FIRST_PK),
+            tuple(name for name, value in v.items() if isinstance(value, WithFirstPk)),
+        )
+        for m, v in rest
+    )
+    update_shape = tuple((u.model, tuple(u.values), u.unless_set) for u in updates)
+    statement = for_vendor(_LinkedInsert, conn, model, shape, update_shape)
+    first_statement, python_values, instance = _insert_params(conn, model, values)
+    params = [
+        field.get_db_prep_save(value, conn)
+        for field, value in zip(first_statement.fields, python_values, strict=True)
+    ]
+    for (_model, row_values), row_statement in zip(rest, statement.rest, strict=True):
+        row_python = row_statement.values(row_values)
+        assert row_python is not None  # checked above: every later row is fast
+        for field, value in zip(row_statement.fields, row_python, strict=True):
+            if value is FIRST_PK:
+                continue
+            if isinstance(value, WithFirstPk):
+                params.append(field.get_db_prep_save(value.value, conn))
+                params.append(value.key)
+                continue
+            params.append(field.get_db_prep_save(value, conn))
+    for update, update_statement in zip(updates, statement.updates, strict=True):
+        params.extend(
+            field.get_db_prep_save(update.values[field.name], conn)
+            for field in update_statement.fields
+        )
+        params.append(update.pk)
+    with conn.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        pk = cursor.fetchone()[0]
+    return _loaded(conn, model, first_statement, instance, values, python_values, pk)
+
+
+def _loaded(
+    conn: BaseDatabaseWrapper,
+    model: type[Model],
+    statement: _InsertStatement,
+    instance: Model | None,
+    values: dict[str, Any],
+    python_values: list[Any],
+    pk: Any,
+) -> Any:
+    if instance is None and statement.pk_first:
+        # Positional from_db: the cheap way Django builds a loaded row.
+        return model.from_db(conn.alias, statement.attnames, [pk, *python_values])
+    if instance is None:
+        instance = model(**values)
+    instance.pk = pk
+    mark_loaded(instance, conn.alias)
+    return instance
+
+
+def _insert_linked_one_by_one(
+    first: tuple[type[Model], dict[str, Any]],
+    rest: tuple[tuple[type[Model], dict[str, Any]], ...],
+    updates: tuple[RowUpdate, ...],
+) -> Any:
+    for update in updates:
+        update_row(
+            update.model, update.pk, unless_set=update.unless_set, **update.values
+        )
+    model, values = first
+    row = insert_row(model, **values)
+    for row_model, row_values in rest:
+        filled = {}
+        for name, value in row_values.items():
+            if value is FIRST_PK:
+                value = row.pk
+            elif isinstance(value, WithFirstPk):
+                value = {**value.value, value.key: row.pk}
+            filled[name] = value
+        insert_row(row_model, **filled)
+    return row

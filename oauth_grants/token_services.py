@@ -4,8 +4,9 @@ revoke path that rotation and detection go through.)
 
 Each function runs inside the grant's transaction (oauth_grants/grants/):
 the rows it writes commit with the request's other writes or not at all.
-The token and audit rows are written with ``sql.insert_row`` (one prepared
-statement each, no ORM compilation on the hot path).
+A request's token rows, its audit event and its code redemption are one
+statement on PostgreSQL (``sql.insert_linked``), no ORM compilation on the
+hot path.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from oauth_grants.models import (
     Client,
     RefreshToken,
 )
-from oauth_grants.services import audit_record, token_family_revoke
-from oauth_grants.sql import insert_row, update_row
+from oauth_grants.services import audit_record, audit_values, token_family_revoke
+from oauth_grants.sql import FIRST_PK, RowUpdate, WithFirstPk, insert_linked
 from oauth_grants.tokens import generate_token, token_digest
 
 
@@ -116,12 +117,14 @@ def code_issue(
     )
 
 
-def code_redeem(*, code: AuthorizationCode, family: uuid.UUID) -> None:
-    """Mark a locked code used, and the family its tokens will carry
-    (RFC 6749 §4.1.2: once)."""
+def code_redemption(*, code: AuthorizationCode, family: uuid.UUID) -> RowUpdate:
+    """The write that marks a locked code used, and the family its tokens will
+    carry (RFC 6749 §4.1.2: once); ``tokens_issue`` runs it with the tokens."""
     now = timezone.now()
-    update_row(
-        AuthorizationCode, code.pk, redeemed_at=now, token_family=family, updated=now
+    return RowUpdate(
+        AuthorizationCode,
+        code.pk,
+        {"redeemed_at": now, "token_family": family, "updated": now},
     )
 
 
@@ -133,6 +136,7 @@ def tokens_issue(
     grant_type: str,
     family: uuid.UUID | None,
     previous: RefreshToken | None = None,
+    retiring: tuple[RowUpdate, ...] = (),
     nonce: str | None = None,
     auth_time: datetime | None = None,
     audience: list[str] | None = None,
@@ -143,42 +147,42 @@ def tokens_issue(
     whose scope includes ``openid``, an ID token too (with ``nonce``).
 
     ``previous`` is the refresh token a refresh rotated out: the new one
-    continues its family's absolute lifetime. ``audience`` (RFC 8707) is
-    stored on both tokens; ``auth_time`` goes into the ID token.
+    continues its family's absolute lifetime. ``retiring`` are the writes
+    that use up what the request presented: the code redemption
+    (``code_redemption``) or the rotation (``services.refresh_token_rotate``).
+    ``audience`` (RFC 8707) is stored on both tokens; ``auth_time`` goes
+    into the ID token.
+
+    The rows (access token, refresh token, audit event, what is retired) are one
+    statement on PostgreSQL (``sql.insert_linked``): the audit event is
+    written with the token it records, in the same statement, so neither
+    exists without the other and the request pays one round trip for both.
     """
     now = timezone.now()
     access_value = generate_token()
-    access = insert_row(
-        AccessToken,
-        user=user,
-        application=client,
-        scope=scope,
-        expires=now + timedelta(seconds=client.access_token_lifetime),
-        token="",
-        token_checksum=token_digest(access_value),
-        token_family=family,
-        source_refresh_token=None,
-        resource=audience or [],
-    )
+    rows: list[tuple[type[Any], dict[str, Any]]] = []
     refresh_value = None
     if user is not None and client.issue_refresh_tokens:
         refresh_value = generate_token()
         started = family_start(previous, now)
-        insert_row(
-            RefreshToken,
-            user=user,
-            application=client,
-            access_token=access,
-            token="",
-            token_checksum=token_digest(refresh_value),
-            token_family=family,
-            scope=scope,
-            family_started=started,
-            expires=refresh_token_expiry(client, started, now),
-            resource=audience or [],
+        rows.append(
+            (
+                RefreshToken,
+                {
+                    "user": user,
+                    "application": client,
+                    "access_token": FIRST_PK,
+                    "token": "",
+                    "token_checksum": token_digest(refresh_value),
+                    "token_family": family,
+                    "scope": scope,
+                    "family_started": started,
+                    "expires": refresh_token_expiry(client, started, now),
+                    "resource": audience or [],
+                },
+            )
         )
-    TOKENS.labels(grant_type).inc()
-    audit_record(
+    audit = audit_values(
         event=(
             AuditEvent.Type.TOKEN_REFRESHED
             if previous is not None
@@ -187,8 +191,29 @@ def tokens_issue(
         user=user,
         client=client,
         remote_addr=remote_addr,
-        detail={"grant_type": grant_type, "scope": scope, "token_id": access.pk},
+        detail={"grant_type": grant_type, "scope": scope},
     )
+    audit["detail"] = WithFirstPk(audit["detail"], "token_id")
+    rows.append((AuditEvent, audit))
+    access = insert_linked(
+        (
+            AccessToken,
+            {
+                "user": user,
+                "application": client,
+                "scope": scope,
+                "expires": now + timedelta(seconds=client.access_token_lifetime),
+                "token": "",
+                "token_checksum": token_digest(access_value),
+                "token_family": family,
+                "source_refresh_token": None,
+                "resource": audience or [],
+            },
+        ),
+        *rows,
+        updates=retiring,
+    )
+    TOKENS.labels(grant_type).inc()
     id_token = None
     scopes = scope.split()
     if user is not None and "openid" in scopes:

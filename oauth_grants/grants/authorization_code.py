@@ -34,7 +34,7 @@ from oauth_grants.lookups import client_with_code
 from oauth_grants.models import AuthorizationCode, GrantType
 from oauth_grants.resources import token_audience
 from oauth_grants.token_services import (
-    code_redeem,
+    code_redemption,
     family_replay_revoke,
     tokens_issue,
 )
@@ -76,13 +76,13 @@ def exchange(request: TokenRequest) -> dict[str, Any]:
         )
 
         family = uuid.uuid4()
-        code_redeem(code=code, family=family)
         issued = tokens_issue(
             client=client,
             user=code.user,
             scope=code.scope,
             grant_type="authorization_code",
             family=family,
+            retiring=(code_redemption(code=code, family=family),),
             # OpenID Connect Core §3.1.3.3: with openid, an ID token carrying
             # the nonce of the authorization request.
             nonce=code.nonce or None,

@@ -3,7 +3,9 @@
 One function, read top to bottom: authenticate the client (confidential
 only: a public client has nothing to prove, §4.4.2), check that it may use
 this grant and the scopes it asks for, issue an access token (never a
-refresh token, §4.4.3), audit; in one transaction.
+refresh token, §4.4.3), audit; the token and its audit event are one
+statement (``grant_transaction``'s ``one_statement`` says why no
+BEGIN/COMMIT around it on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from oauth_grants.token_services import tokens_issue
 
 def issue(request: TokenRequest) -> dict[str, Any]:
     """An access token for the client itself, or the error RFC 6749 §5.2 names."""
-    with grant_transaction():
+    with grant_transaction(one_statement=True):
         client = authenticated_client(request, allow_public=False)
         if GrantType.CLIENT_CREDENTIALS not in client.grant_types:
             raise errors.UnauthorizedClientError()

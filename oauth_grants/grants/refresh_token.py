@@ -86,7 +86,6 @@ def refresh(request: TokenRequest) -> dict[str, Any]:
             client=client, requested=request.get("resource"), granted=token.resource
         )
 
-        refresh_token_rotate(token=token)
         issued = tokens_issue(
             client=client,
             user=token.user,
@@ -94,6 +93,7 @@ def refresh(request: TokenRequest) -> dict[str, Any]:
             grant_type="refresh_token",
             family=token.token_family,
             previous=token,
+            retiring=refresh_token_rotate(token=token),
             audience=audience,
             # OpenID Connect Core §12.2: with openid, a new ID token (no nonce).
             remote_addr=request.remote_addr,

@@ -41,7 +41,7 @@ from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
 from oauth_grants.internals import escaped_full_path
 from oauth_grants.models import AuditEvent, Client, ClientScope
-from oauth_grants.scopes import scope_descriptions
+from oauth_grants.scopes import consent_scopes
 from oauth_grants.services import audit_record, consent_record
 from oauth_grants.views.login import AUTH_TIME_SESSION_KEY
 
@@ -177,7 +177,9 @@ class AuthorizeView(View):
                 return redirect_to_login(self._after_sign_in(request))
             return redirect_to_login(request.get_full_path())
 
-        client = Client.objects.get(client_id=credentials["client_id"])
+        # The client oauthlib validated: the validator loaded it (and its
+        # scopes) into the request it hands back.
+        client = credentials["request"].client
         consent = consent_current(user=request.user, client=client)
         new = scopes_not_yet_approved(consent=consent, requested=scopes)
         pending_id = self._park(request, core, scopes, credentials)
@@ -300,12 +302,7 @@ class AuthorizeView(View):
         new: list[str],
         declined: list[str],
     ) -> HttpResponse:
-        descriptions = scope_descriptions(names=scopes)
-        required = set(
-            ClientScope.objects.filter(
-                client=client, required=True, scope__name__in=scopes
-            ).values_list("scope__name", flat=True)
-        )
+        descriptions, required = consent_scopes(client=client, names=scopes)
         items = [
             {
                 "name": name,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from oauth_grants.models import AccessToken, AuditEvent, RefreshToken
 from oauth_grants.selectors import access_token_active, introspection_lookup
-from oauth_grants.sql import insert_row
+from oauth_grants.sql import FIRST_PK, RowUpdate, WithFirstPk, insert_linked, insert_row
 from oauth_grants.tokens import generate_token, token_digest
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,96 @@ def test_nothing_listens_to_saves_of_rows_written_by_insert_row():
     for model in [AccessToken, RefreshToken, AuditEvent]:
         assert not pre_save.has_listeners(model)
         assert not post_save.has_listeners(model)
+
+
+def test_insert_linked_writes_what_orm_create_writes(confidential, user):
+    """One statement on PostgreSQL, one per row elsewhere: the same rows as
+    the ORM's creates, the later ones pointing at the first, the update run."""
+    code_user = user
+    earlier = insert_row(
+        AccessToken,
+        user=code_user,
+        application=confidential.client,
+        scope="profile",
+        expires=timezone.now() + timedelta(hours=1),
+        token="",
+        token_checksum=token_digest("old"),
+    )
+    expires = timezone.now() + timedelta(hours=1)
+    access = insert_linked(
+        (
+            AccessToken,
+            {
+                "user": user,
+                "application": confidential.client,
+                "scope": "profile",
+                "expires": expires,
+                "token": "",
+                "token_checksum": token_digest("new"),
+            },
+        ),
+        (
+            RefreshToken,
+            {
+                "user": user,
+                "application": confidential.client,
+                "access_token": FIRST_PK,
+                "token": "",
+                "token_checksum": token_digest("refresh"),
+                "expires": expires,
+            },
+        ),
+        (
+            AuditEvent,
+            {
+                "event": AuditEvent.Type.TOKEN_ISSUED,
+                "client": confidential.client,
+                "detail": WithFirstPk({"scope": "profile"}, "token_id"),
+            },
+        ),
+        updates=(
+            RowUpdate(
+                AccessToken, earlier.pk, {"revoked": expires}, unless_set="revoked"
+            ),
+        ),
+    )
+    assert access.pk is not None and not access._state.adding
+    stored = AccessToken.objects.get(pk=access.pk)
+    by_orm = AccessToken.objects.create(
+        user=user,
+        application=confidential.client,
+        scope="profile",
+        expires=expires,
+        token="",
+        token_checksum=token_digest("orm"),
+    )
+    assert comparable(stored) == comparable(AccessToken.objects.get(pk=by_orm.pk))
+    refresh = RefreshToken.objects.get(token_checksum=token_digest("refresh"))
+    assert refresh.access_token_id == access.pk and refresh.resource == []
+    event = AuditEvent.objects.get(event=AuditEvent.Type.TOKEN_ISSUED)
+    assert event.detail == {"scope": "profile", "token_id": access.pk}
+    assert event.client_id == confidential.client.pk and event.created is not None
+    assert AccessToken.objects.get(pk=earlier.pk).revoked == expires
+
+
+def test_insert_linked_is_all_or_nothing(confidential, user):
+    """A row that cannot be written leaves none of the others written."""
+    before = AccessToken.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_linked(
+            (
+                AccessToken,
+                {
+                    "user": user,
+                    "application": confidential.client,
+                    "scope": "profile",
+                    "expires": timezone.now(),
+                    "token": "",
+                    "token_checksum": token_digest("x"),
+                },
+            ),
+            # An event must be named: NOT NULL refuses this row.
+            (AuditEvent, {"event": None, "client_identifier": "all-or-nothing"}),
+        )
+    assert AccessToken.objects.count() == before
+    assert not AuditEvent.objects.filter(client_identifier="all-or-nothing").exists()
