@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -45,7 +46,10 @@ django_setup(
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_test_environment,
+    teardown_test_environment,
+)
 
 from tests.factories import (  # noqa: E402
     REDIRECT_URI,
@@ -137,8 +141,19 @@ def timed(server: Server, source: Source, n: int) -> list[float]:
     return out
 
 
+@contextmanager
+def answering_consent() -> Iterator[None]:
+    """Django's test environment, whose rendered pages keep their context
+    (the factories answer the consent page with it), only while codes are
+    minted: the measured requests render templates as production does."""
+    setup_test_environment()
+    try:
+        yield
+    finally:
+        teardown_test_environment()
+
+
 def scenarios(n: int) -> dict[str, Callable[[], Source]]:
-    setup_test_environment()  # the consent page's context, to answer it
     call_command("flush", "--no-input", verbosity=0)
     call_command("migrate", verbosity=0)
     user = make_user("bench")
@@ -153,18 +168,17 @@ def scenarios(n: int) -> dict[str, Callable[[], Source]]:
             yield request
 
     def exchange_forms(count: int) -> list[dict[str, str]]:
-        forms = []
-        for _ in range(count):
-            pkce = Pkce.new()
-            forms.append(
-                {
-                    "grant_type": "authorization_code",
-                    "code": obtain_code(browser, app, pkce),
-                    "redirect_uri": REDIRECT_URI,
-                    "code_verifier": pkce.verifier,
-                }
-            )
-        return forms
+        with answering_consent():
+            return [exchange_form() for _ in range(count)]
+
+    def exchange_form() -> dict[str, str]:
+        pkce = Pkce.new()
+        return {
+            "grant_type": "authorization_code",
+            "code": obtain_code(browser, app, pkce),
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": pkce.verifier,
+        }
 
     def codes() -> Iterator[Request]:
         while True:
@@ -185,7 +199,9 @@ def scenarios(n: int) -> dict[str, Callable[[], Source]]:
         return source
 
     cc = {"grant_type": "client_credentials", "scope": "profile"}
-    token = issue_user_token(browser, HttpClient(), app, "profile")["access_token"]
+    with answering_consent():
+        token = issue_user_token(browser, HttpClient(), app, "profile")
+    token = token["access_token"]
     rs = make_resource_server()
     introspect = (
         "POST",

@@ -1,16 +1,18 @@
 """The authorization request behind a page: which app, which language.
 
 The sign-in page is reached with ``next`` pointing at /oauth/authorize, and
-the consent form posts back the id of a request parked in the session; both
-pages are about that request, so they name its client and speak the language
-its ``ui_locales`` asked for (OpenID Connect Core §3.1.2.1), before the
-browser's Accept-Language.
+the consent form posts back the request it was shown for, signed
+(``park``/``unpark``); both pages are about that request, so they name its
+client and speak the language its ``ui_locales`` asked for (OpenID Connect
+Core §3.1.2.1), before the browser's Accept-Language.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from django.core import signing
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
@@ -20,8 +22,36 @@ from django.utils import translation
 
 from oauth_grants.models import Client
 
-PENDING_KEY = "oauth_pending"
 MAX_UI_LOCALES_LENGTH = 200
+# How long a consent page can be answered (a person reading it, not a robot).
+PARKED_TTL_SECONDS = 600
+PARKED_SALT = "oauth_grants.authorization_context.parked"
+
+
+def park(parked: dict[str, Any]) -> str:
+    """A validated authorization request, signed and timestamped, for the
+    consent form to carry back as its ``request_id``.
+
+    It used to be parked in the session under a random id; that made every
+    consent page a session write (an UPDATE and a cache write), the costliest
+    part of showing it. Signed with the ``SECRET_KEY`` (HMAC-SHA256, a salt
+    of its own), it cannot be altered or made up in the form any more than
+    the id could, and it holds only what the person's own browser sent. One
+    answer per request is kept by the view (``AuthorizeView.post``).
+    """
+    return signing.dumps(parked, salt=PARKED_SALT, compress=True)
+
+
+def unpark(value: object) -> dict[str, Any] | None:
+    """The request ``park`` signed, if ``value`` is one and younger than
+    ``PARKED_TTL_SECONDS``; else None."""
+    if not isinstance(value, str) or not value or len(value) > 16000:
+        return None
+    try:
+        found = signing.loads(value, salt=PARKED_SALT, max_age=PARKED_TTL_SECONDS)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def authorization_params(url: str) -> dict[str, str] | None:
@@ -96,9 +126,8 @@ def requested_ui_locales(request: HttpRequest) -> str | None:
     if request.path == authorize:
         if request.method == "GET":
             return request.GET.get("ui_locales")
-        pending = getattr(request, "session", {}).get(PENDING_KEY, {})
-        parked = pending.get(request.POST.get("request_id", ""))
-        return parked.get("ui_locales") if isinstance(parked, dict) else None
+        answered = unpark(request.POST.get("request_id"))
+        return answered.get("ui_locales") if answered is not None else None
     if request.path == login:
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         return (authorization_params(next_url) or {}).get("ui_locales")

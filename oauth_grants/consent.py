@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from oauth_grants.conf import app_settings
+from oauth_grants.lookups import consent_of
 from oauth_grants.models import Client, Consent
 
 
@@ -26,9 +27,7 @@ def remember_days() -> int:
 def consent_current(*, user: AbstractBaseUser, client: Client) -> Consent | None:
     """The person's unexpired consent for this client, if any."""
     cutoff = timezone.now() - timedelta(days=remember_days())
-    return Consent.objects.filter(
-        user_id=user.pk, client=client, granted_at__gt=cutoff
-    ).first()
+    return consent_of(user.pk, client.pk, cutoff)
 
 
 def scopes_not_yet_approved(

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.utils import translation
 from oauth2_provider.scopes import BaseScopes
 
-from oauth_grants.models import Client, ClientScope, Scope
+from oauth_grants.lookups import scopes_for_consent
+from oauth_grants.models import Client, Scope
 
 
 def scope_descriptions(
@@ -45,14 +45,7 @@ def consent_scopes(
     """For the consent page, in one query: the descriptions of ``names`` (as
     ``scope_descriptions``) and which of them ``client`` requires (shown
     ticked, cannot be unticked)."""
-    required_here = ClientScope.objects.filter(
-        client=client, scope=OuterRef("pk"), required=True
-    )
-    rows = list(
-        Scope.objects.filter(name__in=names).values_list(
-            "name", "description", "translations", Exists(required_here)
-        )
-    )
+    rows = scopes_for_consent(client.pk, names)
     found = _described(((n, d, t) for n, d, t, _r in rows), language)
     required = {name for name, _d, _t, is_required in rows if is_required}
     return {name: found.get(name, name) for name in names}, required

@@ -3,11 +3,12 @@
 GET /oauth/authorize validates the request with oauthlib (through DOT's
 core) before anything else, so an unknown client or an unregistered
 redirect URI gets an error page and never a redirect (RFC 6749 §4.1.2.1),
-even for a visitor who is not logged in. The validated request is parked in
-the session under a random id; the consent form posts back only that id, the
-decision and the ticked scopes, so nothing the client asked for can be
-altered in the form. DOT's own AuthorizationView instead round-trips every
-parameter through hidden fields.
+even for a visitor who is not logged in. The validated request goes into
+the consent form signed (``authorization_context.park``); the form posts
+back that, the decision and the ticked scopes, so nothing the client asked
+for can be altered in the form, and showing the page writes nothing.
+DOT's own AuthorizationView instead round-trips every parameter through
+plain hidden fields.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,7 +37,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.actors import acting_user
-from oauth_grants.authorization_context import PENDING_KEY
+from oauth_grants.authorization_context import PARKED_TTL_SECONDS, park, unpark
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
 from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
@@ -50,8 +52,6 @@ log = logging.getLogger(__name__)
 # RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(verifier)) is 43 characters; the
 # grammar allows 43 to 128 unreserved characters. We take S256 only.
 PKCE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9_-]{43,128}$")
-PENDING_MAX = 8
-PENDING_TTL_SECONDS = 600
 MAX_STATE_LENGTH = 1024
 MAX_NONCE_LENGTH = 255
 VSCHAR_RE = re.compile(r"^[\x20-\x7e]+$")
@@ -182,10 +182,8 @@ class AuthorizeView(View):
         client = credentials["request"].client
         consent = consent_current(user=request.user, client=client)
         new = scopes_not_yet_approved(consent=consent, requested=scopes)
-        pending_id = self._park(request, core, scopes, credentials)
+        parked = self._parked(request, core, scopes, credentials)
         if consent is not None and not new and "consent" not in prompt:
-            parked = request.session[PENDING_KEY].pop(pending_id)
-            request.session.modified = True
             consent_touch(consent=consent)
             return self._issue_code(
                 request, client, parked, list(scopes), remembered=True
@@ -201,7 +199,7 @@ class AuthorizeView(View):
             request,
             client,
             scopes,
-            pending_id,
+            parked,
             new=new if consent else [],
             declined=consent.declined_scopes if consent else [],
         )
@@ -262,43 +260,48 @@ class AuthorizeView(View):
                 return "%s must be 1 to %d printable ASCII characters." % (name, limit)
         return None
 
-    def _park(
+    def _parked(
         self,
         request: HttpRequest,
         core: Any,
         scopes: list[str],
         credentials: dict[str, Any],
-    ) -> str:
-        pending: dict[str, Any] = request.session.get(PENDING_KEY, {})
-        now = time.time()
-        pending = {
-            key: value
-            for key, value in pending.items()
-            if now - value.get("created", 0) < PENDING_TTL_SECONDS
-        }
-        while len(pending) >= PENDING_MAX:
-            pending.pop(min(pending, key=lambda k: pending[k]["created"]))
-        pending_id = secrets.token_urlsafe(16)
-        pending[pending_id] = {
+    ) -> dict[str, Any]:
+        """What answering this request needs later (``park`` signs it)."""
+        return {
             "uri": escaped_full_path(core, request),
             "scopes": list(scopes),
             "credentials": {k: credentials.get(k) for k in CARRIED},
             # RFC 6749 §4.1.3: the token request must repeat a redirect_uri
             # the authorization request carried, not one filled in for it.
             "redirect_uri_given": "redirect_uri" in request.GET,
-            "created": now,
             "user": request.user.pk,
+            # One answer each (``_answered_once``).
+            "nonce": secrets.token_urlsafe(16),
             "ui_locales": (request.GET.get("ui_locales") or "")[:200],
         }
-        request.session[PENDING_KEY] = pending
-        return pending_id
+
+    @staticmethod
+    def _answered_once(answered: dict[str, Any]) -> bool:
+        """True the first time a parked request is answered, False after.
+
+        ``cache.add`` is atomic: of two answers to one page (a double click,
+        a form posted again) only the first gets a code or records a denial.
+        The mark lives as long as the request could be answered. The cache
+        must be shared by every process for this to hold across them (Redis,
+        ``REDIS_URL``, in production), as for the rate limits.
+        """
+        nonce = answered.get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            return False
+        return cache.add("consent-answered:" + nonce, True, PARKED_TTL_SECONDS)
 
     def _render_consent(
         self,
         request: HttpRequest,
         client: Client,
         scopes: list[str],
-        pending_id: str,
+        parked: dict[str, Any],
         new: list[str],
         declined: list[str],
     ) -> HttpResponse:
@@ -314,15 +317,14 @@ class AuthorizeView(View):
             }
             for name in scopes
         ]
-        pending = request.session[PENDING_KEY][pending_id]
         # "Use another account": sign out, then sign in and come back to the
         # same authorization request (it is validated again from its URL).
-        switch_next = "%s?%s" % (reverse("login"), urlencode({"next": pending["uri"]}))
+        switch_next = "%s?%s" % (reverse("login"), urlencode({"next": parked["uri"]}))
         context = {
             "client": client,
             "scopes": items,
-            "pending_id": pending_id,
-            "redirect_host": urlsplit(pending["credentials"]["redirect_uri"]).netloc,
+            "pending_id": park(parked),
+            "redirect_host": urlsplit(parked["credentials"]["redirect_uri"]).netloc,
             "switch_account_next": switch_next,
         }
         return render(request, self.template_name, context)
@@ -332,23 +334,18 @@ class AuthorizeView(View):
             return error_page(
                 request, "login_required", _("Your session has ended. Start again.")
             )
-        pending_id = request.POST.get("request_id", "")
-        pending_all: dict[str, Any] = request.session.get(PENDING_KEY, {})
-        parked = (
-            pending_all.pop(pending_id, None) if isinstance(pending_id, str) else None
-        )
-        request.session[PENDING_KEY] = pending_all
+        answered = unpark(request.POST.get("request_id"))
         if (
-            parked is None
-            or parked.get("user") != request.user.pk
-            or time.time() - parked.get("created", 0) >= PENDING_TTL_SECONDS
+            answered is None
+            or answered.get("user") != request.user.pk
+            or not self._answered_once(answered)
         ):
             return error_page(
                 request,
                 "invalid_request",
                 _("This authorization request has expired or was already answered."),
             )
-        credentials = parked["credentials"]
+        credentials = answered["credentials"]
         client = Client.objects.filter(
             client_id=credentials["client_id"], enabled=True
         ).first()
@@ -357,7 +354,7 @@ class AuthorizeView(View):
                 request, "unauthorized_client", _("This application is not available.")
             )
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
-        requested: list[str] = parked["scopes"]
+        requested: list[str] = answered["scopes"]
 
         if request.POST.get("decision") != "approve":
             audit_record(
@@ -384,7 +381,7 @@ class AuthorizeView(View):
                 redirect_uri, "access_denied", "No scope was approved.", state
             )
         declined = [s for s in requested if s not in approved]
-        return self._issue_code(request, client, parked, approved, declined=declined)
+        return self._issue_code(request, client, answered, approved, declined=declined)
 
     def _issue_code(
         self,

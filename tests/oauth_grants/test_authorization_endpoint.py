@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from oauth_grants.authorization_context import PARKED_TTL_SECONDS
 from oauth_grants.models import AuditEvent, AuthorizationCode, Client, Consent
 from oauth_grants.tokens import token_digest
 from tests.factories import (
@@ -243,3 +246,38 @@ def test_duplicate_parameters_are_refused(browser, confidential, pkce):
     response = browser.get(url)
     assert response.status_code == 400
     assert "Location" not in response
+
+
+def test_an_altered_parked_request_is_refused(browser, confidential, pkce):
+    # The form carries the request signed: changing a character of it (here
+    # in its signature), or making one up, gets nothing.
+    page = browser.get(authorize_url(authorize_params(confidential, pkce)))
+    signed = page.context["pending_id"]
+    altered = signed[:-1] + ("A" if signed[-1] != "A" else "B")
+    for request_id in (altered, "made-up", ""):
+        response = browser.post(
+            "/oauth/authorize", {"request_id": request_id, "decision": "approve"}
+        )
+        assert_error_page(response, "invalid_request")
+    assert AuthorizationCode.objects.count() == 0
+
+
+def test_a_consent_page_left_open_too_long_is_refused(browser, confidential, pkce):
+    page = browser.get(authorize_url(authorize_params(confidential, pkce)))
+    later = time.time() + PARKED_TTL_SECONDS + 1
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        response = browser.post(
+            "/oauth/authorize",
+            {"request_id": page.context["pending_id"], "decision": "approve"},
+        )
+    assert_error_page(response, "invalid_request")
+    assert AuthorizationCode.objects.count() == 0
+
+
+def test_showing_the_consent_page_writes_nothing(browser, confidential, pkce):
+    # No session write, no row: the request travels signed in the form.
+    before = browser.session.session_key, dict(browser.session.items())
+    page = browser.get(authorize_url(authorize_params(confidential, pkce)))
+    assert page.status_code == 200
+    assert (browser.session.session_key, dict(browser.session.items())) == before
+    assert "sessionid" not in page.cookies

@@ -13,7 +13,15 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from oauth_grants.models import AccessToken, AuditEvent, RefreshToken
+from oauth_grants.lookups import consent_of, scopes_for_consent, user_by_pk
+from oauth_grants.models import (
+    AccessToken,
+    AuditEvent,
+    ClientScope,
+    Consent,
+    RefreshToken,
+    Scope,
+)
 from oauth_grants.selectors import access_token_active, introspection_lookup
 from oauth_grants.sql import FIRST_PK, RowUpdate, WithFirstPk, insert_linked, insert_row
 from oauth_grants.tokens import generate_token, token_digest
@@ -305,3 +313,48 @@ def test_insert_linked_is_all_or_nothing(confidential, user):
         )
     assert AccessToken.objects.count() == before
     assert not AuditEvent.objects.filter(client_identifier="all-or-nothing").exists()
+
+
+def test_user_by_pk_is_the_orms_user(user):
+    found = user_by_pk(user.pk)
+    assert comparable(found) == comparable(type(user).objects.get(pk=user.pk))
+    assert found.password == user.password and not found._state.adding
+    assert user_by_pk(10**9) is None
+    assert user_by_pk("not-a-number") is None
+
+
+def test_consent_of_is_the_orms_consent(user, confidential):
+    client = confidential.client
+    cutoff = timezone.now() - timedelta(days=1)
+    assert consent_of(user.pk, client.pk, cutoff) is None
+    Consent.objects.create(
+        user=user, client=client, scope="profile email", declined_scope="email"
+    )
+    orm = Consent.objects.get(user=user, client=client, granted_at__gt=cutoff)
+    found = consent_of(user.pk, client.pk, cutoff)
+    assert comparable(found) == comparable(orm)
+    assert found.scopes == orm.scopes and found.declined_scopes == ["email"]
+    assert consent_of(user.pk, client.pk, timezone.now() + timedelta(days=1)) is None
+
+
+def test_scopes_for_consent_is_what_the_orm_answers(confidential):
+    client = confidential.client
+    profile = Scope.objects.get(name="profile")
+    profile.translations = {"de": "Ihr Profil"}
+    profile.save()
+    ClientScope.objects.filter(client=client, scope=profile).update(required=True)
+    rows = {
+        row[0]: row
+        for row in scopes_for_consent(client.pk, ["profile", "email", "nope"])
+    }
+    assert set(rows) == {"profile", "email"}
+    for name, (_n, description, translations, required) in rows.items():
+        scope = Scope.objects.get(name=name)
+        assert (description, translations) == (scope.description, scope.translations)
+        assert (
+            required
+            == ClientScope.objects.filter(
+                client=client, scope=scope, required=True
+            ).exists()
+        )
+    assert rows["profile"][3] is True and rows["email"][3] is False

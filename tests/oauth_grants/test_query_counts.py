@@ -75,16 +75,16 @@ def test_client_credentials_at_most_2_queries(
     assert response.status_code == 200
 
 
-def test_consent_page_at_most_8_queries(
+def test_consent_page_at_most_5_queries(
     browser, confidential, django_assert_max_num_queries
 ):
     # The client with its scopes (the validator's, used again by the view);
     # the session and the person; their consent; the scopes' descriptions
-    # with which ones the client requires, in one; the session saved with
-    # the parked request (an UPDATE between BEGIN and COMMIT). It was 10:
-    # the client loaded twice and the required scopes asked apart.
+    # with which ones the client requires, in one. It was 10: the client
+    # loaded twice, the required scopes asked apart, and the session saved
+    # with the parked request (BEGIN, UPDATE, COMMIT): now signed in the form.
     url = authorize_url(authorize_params(confidential, Pkce.new()))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = browser.get(url)
     assert response.status_code == 200
     assert b'name="request_id"' in response.content
