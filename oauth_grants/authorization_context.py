@@ -45,7 +45,7 @@ def park(parked: dict[str, Any]) -> str:
 def unpark(value: object) -> dict[str, Any] | None:
     """The request ``park`` signed, if ``value`` is one and younger than
     ``PARKED_TTL_SECONDS``; else None."""
-    if not isinstance(value, str) or not value or len(value) > 16000:
+    if not isinstance(value, str) or not value or len(value) > 65536:
         return None
     try:
         found = signing.loads(value, salt=PARKED_SALT, max_age=PARKED_TTL_SECONDS)
