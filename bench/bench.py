@@ -24,6 +24,7 @@ Environment: see bench/stack.py ``Config``.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import signal
@@ -45,12 +46,17 @@ from bench.runs import run_gunicorn, run_ours, run_peers, run_remote  # noqa: E4
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
-def query_counts() -> dict[str, int]:
-    """Queries per request from bench/query_counts.py (its own process);
-    empty, with a warning, when it fails: the load runs do not depend on it."""
+def query_counts(config: stack.Config) -> dict[str, int]:
+    """Queries per request from bench/query_counts.py (its own process), on a
+    PostgreSQL database of its own beside the bench's: the counts of the
+    stack measured (on PostgreSQL a grant's writes are one statement); empty,
+    with a warning, when it fails: the load runs do not depend on it."""
+    url = config.own_database_url("queries")
+    stack.reset_database(url)
     done = subprocess.run(
         [str(stack.PYTHON), str(ROOT / "bench" / "query_counts.py"), "--json"],
         cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
         text=True,
         check=False,
@@ -95,7 +101,7 @@ def main() -> int:
     with ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, work, ignore_errors=True)
         print("queries per request (bench/query_counts.py) ...", flush=True)
-        bench = Bench(config, work, query_counts())
+        bench = Bench(config, work, query_counts(config))
         print("database, cache and data ...", flush=True)
         data = prepare(config, work)
         env = stack.app_env(config, config.port)

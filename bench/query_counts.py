@@ -1,8 +1,11 @@
 """Database queries per request for each hot endpoint, measured in-process.
 
-Run: .venv/bin/python bench/query_counts.py [--json]   (a throw-away SQLite
-database). Counts are what Django sends to the database for one request
-after a warm-up request, writes included; keys and labels are those of
+Run: .venv/bin/python bench/query_counts.py [--json]: on the database
+DATABASE_URL names (migrated; make bench gives it a PostgreSQL database of
+its own, so the counts are those of the stack it measures), else a
+throw-away SQLite one, where a grant's writes are a statement per row.
+Counts are what Django sends to the database for one request after a
+warm-up request, writes included; keys and labels are those of
 bench/scenarios.py. The remote-introspection rows run the resource API with
 the remote backend whose HTTP call is answered by this process's own
 /oauth/introspect: a cache hit counts the API's queries alone, a cache miss
