@@ -349,9 +349,10 @@ class _LinkedInsert:
             statement = for_vendor(_InsertStatement, conn, model)
             placeholders = []
             for field in statement.fields:
-                if field.name in linked:
+                names = {field.name, field.attname}  # given either way
+                if names & set(linked):
                     placeholders.append(first_pk)
-                elif field.name in json_keys:
+                elif names & set(json_keys):
                     placeholders.append(
                         "(%%s::jsonb || jsonb_build_object(%%s::text, %s))" % first_pk
                     )

@@ -358,3 +358,34 @@ def test_scopes_for_consent_is_what_the_orm_answers(confidential):
             ).exists()
         )
     assert rows["profile"][3] is True and rows["email"][3] is False
+
+
+def test_insert_linked_takes_a_foreign_key_by_its_column_name(confidential, user):
+    access = insert_linked(
+        (
+            AccessToken,
+            {
+                "user": user,
+                "application": confidential.client,
+                "scope": "profile",
+                "expires": timezone.now() + timedelta(hours=1),
+                "token": "",
+                "token_checksum": token_digest("by-attname"),
+            },
+        ),
+        (
+            RefreshToken,
+            {
+                "user_id": user.pk,
+                "application_id": confidential.client.pk,
+                "access_token_id": FIRST_PK,
+                "token": "",
+                "token_checksum": token_digest("by-attname-refresh"),
+                "expires": timezone.now() + timedelta(days=1),
+            },
+        ),
+    )
+    refresh = RefreshToken.objects.get(
+        token_checksum=token_digest("by-attname-refresh")
+    )
+    assert refresh.access_token_id == access.pk and refresh.user_id == user.pk
