@@ -64,7 +64,7 @@ serve: install
 
 ## make bench: the application server (deploy/app-server) under wrk load, with
 ## PostgreSQL and Redis, against node-oidc-provider and stock DOT; prints a
-## table and issue 7's targets and writes bench/results/latest.json
+## table and the performance targets and writes bench/results/latest.json
 ## (apt-get install wrk); then the scale requirements (bench/scale.py)
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 2; }
@@ -80,7 +80,7 @@ test: install
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-## make test-races / test-faults / test-hostile: issue 6's suites alone, on
+## make test-races / test-faults / test-hostile: those suites alone, on
 ## PostgreSQL (races and faults skip on SQLite); test-postgres runs them too
 test-races: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/races -rs

@@ -1,4 +1,4 @@
-"""`make bench`, issue 7's scale requirements, on PostgreSQL database bench_scale.
+"""`make bench`, the scale requirements, on PostgreSQL database bench_scale.
 
 1. Introspection p99 with 1,000,000 access tokens in the table stays within
    20% of its value with 1,000. The application server (deploy/app-server,

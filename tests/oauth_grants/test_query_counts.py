@@ -1,4 +1,4 @@
-"""Queries per request on the hot paths (issue 7). Counts, never timings."""
+"""Queries per request on the hot paths. Counts, never timings."""
 
 from __future__ import annotations
 
