@@ -349,10 +349,10 @@ class _LinkedInsert:
             statement = for_vendor(_InsertStatement, conn, model)
             placeholders = []
             for field in statement.fields:
-                names = {field.name, field.attname}  # given either way
-                if names & set(linked):
+                called = {field.name, field.attname}  # given either way
+                if called & set(linked):
                     placeholders.append(first_pk)
-                elif names & set(json_keys):
+                elif called & set(json_keys):
                     placeholders.append(
                         "(%%s::jsonb || jsonb_build_object(%%s::text, %s))" % first_pk
                     )
