@@ -42,6 +42,16 @@ def park(parked: dict[str, Any]) -> str:
     return signing.dumps(parked, salt=PARKED_SALT, compress=True)
 
 
+def answered_request(request: HttpRequest) -> dict[str, Any] | None:
+    """``unpark`` of the ``request_id`` a consent form posted, checked once
+    per request: the language middleware and the view both need it."""
+    if not hasattr(request, "_authserver_answered"):
+        request._authserver_answered = unpark(  # type: ignore[attr-defined]
+            request.POST.get("request_id")
+        )
+    return request._authserver_answered  # type: ignore[attr-defined]
+
+
 def unpark(value: object) -> dict[str, Any] | None:
     """The request ``park`` signed, if ``value`` is one and younger than
     ``PARKED_TTL_SECONDS``; else None."""
@@ -126,7 +136,7 @@ def requested_ui_locales(request: HttpRequest) -> str | None:
     if request.path == authorize:
         if request.method == "GET":
             return request.GET.get("ui_locales")
-        answered = unpark(request.POST.get("request_id"))
+        answered = answered_request(request)
         return answered.get("ui_locales") if answered is not None else None
     if request.path == login:
         next_url = request.POST.get("next") or request.GET.get("next") or ""

@@ -413,17 +413,16 @@ def client_with_refresh_token(
     return statements.with_grant(statements.refresh, client_id, digest)
 
 
-class _ConsentStatements:
-    """The consent page's reads: the person's consent for a client, and the
-    descriptions of the requested scopes with which the client requires."""
+class _ConsentStatement:
+    """The consent page's read of the person's consent for a client."""
 
-    def __init__(self, conn: BaseDatabaseWrapper, scope_count: int) -> None:
+    def __init__(self, conn: BaseDatabaseWrapper) -> None:
         self.consent = Columns(
             Consent, "k", [f.name for f in Consent._meta.concrete_fields], conn
         )
         # Only quoted identifiers are formatted in; every value is a parameter.
         # (params: user, client, granted after)
-        self.consent_sql = (
+        self.sql = (
             "SELECT %s FROM %s WHERE %s = %%s AND %s = %%s AND %s > %%s"  # noqa: S608
             % (
                 self.consent.select(),
@@ -433,13 +432,20 @@ class _ConsentStatements:
                 self.consent.column("granted_at"),
             )
         )
-        self.consent_converters = self.consent.converters()
+        self.converters = self.consent.converters()
+
+
+class _ConsentScopesStatement:
+    """The consent page's read of ``scope_count`` requested scopes, with
+    whether the client requires each."""
+
+    def __init__(self, conn: BaseDatabaseWrapper, scope_count: int) -> None:
         self.scope = Columns(
             Scope, "s", ["id", "name", "description", "translations"], conn
         )
         link = Columns(ClientScope, "cs", [], conn)
         # (params: client, then each name)
-        self.scopes_sql = (
+        self.sql = (
             "SELECT %s, EXISTS (SELECT 1 FROM %s WHERE %s = %s AND %s = %%s "  # noqa: S608
             "AND %s) FROM %s WHERE %s IN (%s)"
             % (
@@ -454,23 +460,23 @@ class _ConsentStatements:
                 ", ".join(["%s"] * scope_count),
             )
         )
-        self.scope_converters = self.scope.converters()
+        self.converters = self.scope.converters()
 
 
 def consent_of(user_pk: Any, client_pk: Any, granted_after: datetime) -> Any:
     """The person's consent for the client granted after ``granted_after``,
     or None. One query."""
     conn = connection_for_read(Consent)
-    statements = for_vendor(_ConsentStatements, conn, 0)
+    statement = for_vendor(_ConsentStatement, conn)
     with conn.cursor() as cursor:
         cursor.execute(
-            statements.consent_sql,
+            statement.sql,
             [user_pk, client_pk, conn.ops.adapt_datetimefield_value(granted_after)],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    return statements.consent.build(row, statements.consent_converters)
+    return statement.consent.build(row, statement.converters)
 
 
 def scopes_for_consent(
@@ -481,16 +487,16 @@ def scopes_for_consent(
     if not names:
         return []
     conn = connection_for_read(Scope)
-    statements = for_vendor(_ConsentStatements, conn, len(names))
+    statement = for_vendor(_ConsentScopesStatement, conn, len(names))
     with conn.cursor() as cursor:
-        cursor.execute(statements.scopes_sql, [client_pk, *names])
+        cursor.execute(statement.sql, [client_pk, *names])
         rows = cursor.fetchall()
     out = []
-    width = len(statements.scope.fields)
+    width = len(statement.scope.fields)
     for row in rows:
-        values = statements.scope.convert(row[:width], statements.scope_converters)
+        values = statement.scope.convert(row[:width], statement.converters)
         assert values is not None  # an inner select: every row is a scope
-        by_name = dict(zip(statements.scope.names, values, strict=True))
+        by_name = dict(zip(statement.scope.names, values, strict=True))
         out.append(
             (
                 by_name["name"],

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.utils import timezone
@@ -403,12 +403,13 @@ def insert_linked(
     ``FIRST_PK`` or a ``WithFirstPk`` JSON object), and run ``updates``;
     return ``first`` as a loaded instance.
 
-    On PostgreSQL this is one statement, one round trip, and atomic by
-    itself (``_LinkedInsert``): a token request's token rows, its audit
-    event and its code redemption. Elsewhere (SQLite) it is the same rows,
-    one statement each, in the caller's transaction. Values are what
-    ``Model.save()`` would store, as with ``insert_row``; no signals.
-    All rows go to the database the routers pick for ``first``'s model.
+    Atomic by itself on every database: on PostgreSQL one statement, one
+    round trip (``_LinkedInsert``): a token request's token rows, its audit
+    event and its code redemption; elsewhere (SQLite) the same rows, one
+    statement each, in a transaction of their own or the caller's. Values
+    are what ``Model.save()`` would store, as with ``insert_row``; no
+    signals. All rows go to the database the routers pick
+    for ``first``'s model.
     """
     model, values = first
     conn = connection_for_write(model)
@@ -478,19 +479,23 @@ def _insert_linked_one_by_one(
     rest: tuple[tuple[type[Model], dict[str, Any]], ...],
     updates: tuple[RowUpdate, ...],
 ) -> Any:
-    for update in updates:
-        update_row(
-            update.model, update.pk, unless_set=update.unless_set, **update.values
-        )
     model, values = first
-    row = insert_row(model, **values)
-    for row_model, row_values in rest:
-        filled = {}
-        for name, value in row_values.items():
-            if value is FIRST_PK:
-                value = row.pk
-            elif isinstance(value, WithFirstPk):
-                value = {**value.value, value.key: row.pk}
-            filled[name] = value
-        insert_row(row_model, **filled)
+    # Inside the caller's transaction no savepoint of its own: the request
+    # fails as a whole anyway, and a savepoint is two statements more.
+    alias = connection_for_write(model).alias
+    with transaction.atomic(using=alias, savepoint=False):
+        for update in updates:
+            update_row(
+                update.model, update.pk, unless_set=update.unless_set, **update.values
+            )
+        row = insert_row(model, **values)
+        for row_model, row_values in rest:
+            filled = {}
+            for name, value in row_values.items():
+                if value is FIRST_PK:
+                    value = row.pk
+                elif isinstance(value, WithFirstPk):
+                    value = {**value.value, value.key: row.pk}
+                filled[name] = value
+            insert_row(row_model, **filled)
     return row

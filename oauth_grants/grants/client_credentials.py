@@ -4,8 +4,8 @@ One function, read top to bottom: authenticate the client (confidential
 only: a public client has nothing to prove, §4.4.2), check that it may use
 this grant and the scopes it asks for, issue an access token (never a
 refresh token, §4.4.3), audit; the token and its audit event are one
-statement (``grant_transaction``'s ``one_statement`` says why no
-BEGIN/COMMIT around it on PostgreSQL).
+write, atomic by itself (``grant_transaction``'s ``one_statement`` says
+why no BEGIN/COMMIT around it).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -124,12 +124,10 @@ class grant_transaction:  # noqa: N801 - used as a statement, like transaction.a
     other exception rolls everything back. Nothing is issued before a
     grant's last check.
 
-    ``one_statement``: the grant locks nothing and writes one statement
-    (client credentials: its token and audit rows are one
-    ``sql.insert_linked`` on PostgreSQL). There, that statement is a
-    transaction by itself, and BEGIN and COMMIT would only add two round
-    trips; on other databases the rows are several statements, so they
-    still get a transaction.
+    ``one_statement``: the grant locks nothing and its one write is
+    ``sql.insert_linked``, atomic by itself (client credentials: the token
+    and its audit row, one statement on PostgreSQL), so no transaction is
+    opened around it: BEGIN and COMMIT would only add two round trips.
     """
 
     def __init__(self, *, one_statement: bool = False) -> None:
@@ -137,11 +135,9 @@ class grant_transaction:  # noqa: N801 - used as a statement, like transaction.a
         self._atomic: transaction.Atomic | None = None
 
     def __enter__(self) -> None:
-        alias = router.db_for_write(AccessToken) or "default"
-        conn = connections[alias]
-        if self.one_statement and conn.vendor == "postgresql":
+        if self.one_statement:
             return
-        self._atomic = transaction.atomic(using=alias)
+        self._atomic = transaction.atomic(using=router.db_for_write(AccessToken))
         self._atomic.__enter__()
 
     def __exit__(

@@ -39,7 +39,11 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from oauth_grants.actors import acting_user
-from oauth_grants.authorization_context import PARKED_TTL_SECONDS, park, unpark
+from oauth_grants.authorization_context import (
+    PARKED_TTL_SECONDS,
+    answered_request,
+    park,
+)
 from oauth_grants.authorization_response import error_redirect, redirect_to_client
 from oauth_grants.client_address import client_address
 from oauth_grants.consent import consent_current, consent_touch, scopes_not_yet_approved
@@ -360,7 +364,7 @@ class AuthorizeView(View):
             return error_page(
                 request, "login_required", _("Your session has ended. Start again.")
             )
-        answered = unpark(request.POST.get("request_id"))
+        answered = answered_request(request)
         if (
             answered is None
             or answered.get("user") != request.user.pk
