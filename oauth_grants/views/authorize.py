@@ -29,7 +29,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -51,6 +50,7 @@ from oauth_grants.internals import escaped_full_path
 from oauth_grants.models import AuditEvent, Client, ClientScope
 from oauth_grants.scopes import consent_scopes
 from oauth_grants.services import audit_record, consent_record
+from oauth_grants.views.decorate import decorate_view
 from oauth_grants.views.login import AUTH_TIME_SESSION_KEY
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def _dot_settings_changed(*, setting: str, **kwargs: object) -> None:
         _core.clear()
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class AuthorizeView(View):
     http_method_names = ["get", "post"]
     template_name = "oauth_grants/consent.html"

@@ -7,7 +7,6 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -19,6 +18,7 @@ from oauth_grants.models import AuditEvent, Client
 from oauth_grants.resources import audience_claim
 from oauth_grants.selectors import introspection_lookup
 from oauth_grants.services import audit_record
+from oauth_grants.views.decorate import decorate_view
 from oauth_grants.views.endpoint_auth import presented_credentials, request_problem
 from oauth_grants.views.endpoint_edges import (
     NO_STORE,
@@ -55,7 +55,7 @@ def introspection_response(token: LiveToken | None) -> bytes:
     return json.dumps(claims).encode()
 
 
-@method_decorator(csrf_exempt, name="dispatch")
+@decorate_view(csrf_exempt)
 class IntrospectView(View):
     """Only resource servers (``Client.is_resource_server``) may ask.
 

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -26,12 +25,13 @@ from oauth_grants.end_session import (
     end_session_request,
 )
 from oauth_grants.views.authorize import error_page
+from oauth_grants.views.decorate import decorate_view
 
 PENDING_KEY = "oauth_end_session"
 PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
 
 
-@method_decorator(never_cache, name="dispatch")
+@decorate_view(never_cache)
 class EndSessionView(View):
     http_method_names = ["get", "post"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -12,6 +11,7 @@ from oauth_grants.cors import ANY_ORIGIN, TOKEN_CLIENT, TOKEN_CLIENT_ID_ATTRIBUT
 from oauth_grants.oidc_claims import claims_for_scopes
 from oauth_grants.oidc_keys import oidc_enabled, public_jwks
 from oauth_grants.selectors import access_token_active
+from oauth_grants.views.decorate import decorate_view
 from oauth_grants.views.discovery import metadata_document
 
 
@@ -45,8 +45,7 @@ def bearer_error(error: str, status: int, description: str) -> HttpResponse:
     return response
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-@method_decorator(cors(TOKEN_CLIENT, "GET, POST"), name="dispatch")
+@decorate_view(csrf_exempt, cors(TOKEN_CLIENT, "GET, POST"))
 class UserInfoView(View):
     """Claims about the token's person, as far as the token's scopes reveal."""
 

@@ -6,7 +6,6 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -15,6 +14,7 @@ from oauth_grants.cors import REQUEST_CLIENT, cors
 from oauth_grants.metrics import REVOCATIONS
 from oauth_grants.selectors import token_by_value
 from oauth_grants.services import token_revoke
+from oauth_grants.views.decorate import decorate_view
 from oauth_grants.views.endpoint_auth import authenticate, request_problem
 from oauth_grants.views.endpoint_edges import (
     NO_STORE,
@@ -27,8 +27,7 @@ from oauth_grants.views.endpoint_edges import (
 log = logging.getLogger(__name__)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-@method_decorator(cors(REQUEST_CLIENT, "POST"), name="dispatch")
+@decorate_view(csrf_exempt, cors(REQUEST_CLIENT, "POST"))
 class RevokeView(View):
     """A client revokes its own tokens through services.token_revoke.
 

@@ -12,7 +12,6 @@ import logging
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from oauthlib.oauth2.rfc6749 import errors
@@ -20,6 +19,7 @@ from oauthlib.oauth2.rfc6749 import errors
 from oauth_grants.cors import REQUEST_CLIENT, cors
 from oauth_grants.grants import token_response
 from oauth_grants.grants.token_request import TokenRequest
+from oauth_grants.views.decorate import decorate_view
 from oauth_grants.views.endpoint_edges import (
     NO_STORE,
     database_unavailable,
@@ -32,8 +32,7 @@ from oauth_grants.views.endpoint_edges import (
 log = logging.getLogger(__name__)
 
 
-@method_decorator(csrf_exempt, name="dispatch")
-@method_decorator(cors(REQUEST_CLIENT, "POST"), name="dispatch")
+@decorate_view(csrf_exempt, cors(REQUEST_CLIENT, "POST"))
 class TokenView(View):
     """POST /oauth/token: dispatch on grant_type (oauth_grants/grants/).
 
