@@ -42,7 +42,8 @@ if not AUTHSERVER_ISSUER:
 AUTHSERVER_ISSUER = AUTHSERVER_ISSUER.rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the sign-in of authserver/admin_site.py.
+    "authserver.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

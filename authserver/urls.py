@@ -5,14 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from authserver import health
-from oauth_grants.views.login import LockoutAdminAuthenticationForm, LockoutLoginView
+from oauth_grants.views.login import LockoutLoginView
 from resource_api.audience import protected_resource_metadata
 from resource_api.docs import ApiDocsView, ApiSchemaView, oauth2_redirect
 
 handler500 = "authserver.errors.server_error"
-
-# The admin's sign-in says why a locked or throttled attempt was refused.
-admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -2,8 +2,10 @@
 
 The lockout itself is enforced in the authentication backend
 (oauth_grants/auth_backends.py), so it holds for every page that signs
-people in; these forms only say why a refused attempt was refused, and the
-view remembers the browser as a known device of the account it signed in to.
+people in; these forms only say why a refused attempt was refused. Once a
+password is right, ``signed_in`` records when (the session's auth_time) and
+remembers the browser as a known device of the account: this view and the
+admin's sign-in (authserver/admin_site.py) both call it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from oauth_grants import lockout
@@ -78,6 +80,13 @@ def remember_known_device(response: HttpResponse, *, user: Any) -> None:
 AUTH_TIME_SESSION_KEY = "auth_time"
 
 
+def signed_in(request: HttpRequest, response: HttpResponse, *, user: Any) -> None:
+    """What every sign-in page does once the password was right: when (the
+    session's auth_time) and where (this browser, a known device)."""
+    request.session[AUTH_TIME_SESSION_KEY] = int(time.time())
+    remember_known_device(response, user=user)
+
+
 class LockoutLoginView(LoginView):
     authentication_form = LockoutAuthenticationForm
 
@@ -89,6 +98,5 @@ class LockoutLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        self.request.session[AUTH_TIME_SESSION_KEY] = int(time.time())
-        remember_known_device(response, user=form.get_user())
+        signed_in(self.request, response, user=form.get_user())
         return response

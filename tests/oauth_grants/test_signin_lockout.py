@@ -7,6 +7,8 @@ authenticate(); one address never locks other people's accounts.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.auth import authenticate
 from django.test import Client as HttpClient
@@ -14,6 +16,7 @@ from django.test import RequestFactory
 
 from oauth_grants.lockout import KNOWN_DEVICE_COOKIE
 from oauth_grants.models import AuditEvent, SignInFailures
+from oauth_grants.views.login import AUTH_TIME_SESSION_KEY
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,17 @@ def sign_in(http: HttpClient, path: str, username: str, password: str, **extra):
 
 def signed_in(http: HttpClient) -> bool:
     return "_auth_user_id" in http.session
+
+
+def throttle_address(address: str, path: str, victim: str, password: str) -> None:
+    """An attacker at ``address`` fails three times (the tests' limit) with
+    made-up names; then even the victim's right password is throttled there."""
+    attacker = HttpClient(REMOTE_ADDR=address)
+    for name in ("a", "b", "c"):
+        sign_in(attacker, path, name, "x")
+    page = sign_in(attacker, path, victim, password)
+    assert THROTTLED in page.content.decode()
+    assert not signed_in(attacker)
 
 
 @pytest.fixture
@@ -121,12 +135,7 @@ def test_address_throttle_slows_a_spray_but_locks_no_account(settings):
     assert KNOWN_DEVICE_COOKIE in ada_browser.cookies
     ada_browser.post("/accounts/logout/")
 
-    attacker = HttpClient(REMOTE_ADDR="203.0.113.5")
-    for name in ("a", "b", "c"):
-        sign_in(attacker, "/accounts/login/", name, "x")
-    page = sign_in(attacker, "/accounts/login/", "ada", "ada-password-42")
-    assert THROTTLED in page.content.decode()
-    assert not signed_in(attacker)
+    throttle_address("203.0.113.5", "/accounts/login/", "ada", "ada-password-42")
 
     # Ada's own browser at the same address, and Ada anywhere else, still sign in.
     assert (
@@ -205,3 +214,31 @@ def test_cleartokens_prunes_counts_whose_window_ended(db):
     assert list(SignInFailures.objects.values_list("username_key", flat=True)) == [
         "fresh"
     ]
+
+
+def test_admin_sign_in_remembers_the_browser_like_the_sign_in_page(staff, settings):
+    """/admin/login/ sets what /accounts/login/ sets: the known-device cookie
+    (so a throttled address does not shut the admin out) and the session's
+    auth_time (the age OpenID's max_age is measured against)."""
+    settings.AUTHSERVER = {**settings.AUTHSERVER, "LOGIN_MAX_FAILURES_PER_ADDRESS": 3}
+    admin_browser = HttpClient(REMOTE_ADDR="203.0.113.7")
+    before = int(time.time())
+    response = sign_in(admin_browser, "/admin/login/", "sam", "sam-password-42")
+    assert response.status_code == 302
+    assert KNOWN_DEVICE_COOKIE in response.cookies
+    assert before <= admin_browser.session[AUTH_TIME_SESSION_KEY] <= time.time()
+    admin_browser.post("/admin/logout/")
+
+    throttle_address("203.0.113.7", "/admin/login/", "sam", "sam-password-42")
+
+    response = sign_in(admin_browser, "/admin/login/", "sam", "sam-password-42")
+    assert response.status_code == 302
+    assert signed_in(admin_browser)
+
+
+def test_a_refused_admin_sign_in_remembers_nothing(staff):
+    http = HttpClient()
+    page = sign_in(http, "/admin/login/", "sam", "wrong")
+    assert page.status_code == 200
+    assert KNOWN_DEVICE_COOKIE not in page.cookies
+    assert AUTH_TIME_SESSION_KEY not in http.session
