@@ -110,6 +110,44 @@ def load_client(client_id: object) -> Client | None:
     return client_by_id(client_id)
 
 
+# The clients a request has loaded, by the id it claimed (on the HttpRequest).
+LOADED_CLIENTS_ATTRIBUTE = "authserver_loaded_clients"
+Loader = Callable[[str], Client | None]
+
+
+def loaded_clients(request: object) -> dict[str, Client | None]:
+    """The clients this request loaded so far, by claimed client_id.
+
+    The endpoint that authenticates a client and the CORS answer to the same
+    request (oauth_grants/cors.py) ask for the same row: one load serves
+    both. Kept on the request object, so it lives as long as the request.
+    """
+    found = getattr(request, LOADED_CLIENTS_ATTRIBUTE, None)
+    if found is None:
+        found = {}
+        setattr(request, LOADED_CLIENTS_ATTRIBUTE, found)
+    return found
+
+
+def remembering(load: Loader, loaded: dict[str, Client | None]) -> Loader:
+    """``load``, noting each answer in ``loaded`` (``loaded_clients``)."""
+
+    def load_and_remember(client_id: str) -> Client | None:
+        client = load(client_id)
+        loaded[client_id] = client
+        return client
+
+    return load_and_remember
+
+
+def client_of(request: object, client_id: object) -> Client | None:
+    """The client ``client_id``: the one this request loaded, else loaded now."""
+    loaded = loaded_clients(request)
+    if isinstance(client_id, str) and client_id in loaded:
+        return loaded[client_id]
+    return load_client(client_id)
+
+
 def authenticate_client(
     *,
     authorization: str | None,

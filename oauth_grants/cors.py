@@ -141,12 +141,13 @@ def _request_origin(request: HttpRequest) -> str | None:
 
 def _named_client_allows(request: HttpRequest, origin: str) -> bool:
     """The client the request names (Basic or body client_id) allows ``origin``."""
-    from oauth_grants.client_auth import claimed_client_id, load_client
+    from oauth_grants.client_auth import claimed_client_id, client_of
 
     claimed = claimed_client_id(
         request.META.get("HTTP_AUTHORIZATION"), request.POST.get("client_id")
     )
-    return origin_allowed_for_client(load_client(claimed), origin)
+    # The row the endpoint loaded to authenticate it, when it did.
+    return origin_allowed_for_client(client_of(request, claimed), origin)
 
 
 def _token_client_allows(request: HttpRequest, origin: str) -> bool:

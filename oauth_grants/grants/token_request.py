@@ -11,7 +11,7 @@ request object and its validator callbacks are gone from this path.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -20,7 +20,13 @@ from django.http import HttpRequest
 from oauthlib.oauth2.rfc6749 import errors
 
 from oauth_grants.client_address import client_address
-from oauth_grants.client_auth import ClientAuthFailed, authenticate_client, load_client
+from oauth_grants.client_auth import (
+    ClientAuthFailed,
+    authenticate_client,
+    load_client,
+    loaded_clients,
+    remembering,
+)
 from oauth_grants.limits import MAX_TOKEN_LENGTH
 from oauth_grants.models import AccessToken, Client
 from oauth_grants.token_services import client_auth_failure_record
@@ -35,6 +41,9 @@ class TokenRequest:
     params: Mapping[str, str]
     authorization: str | None
     remote_addr: str | None
+    # The clients loaded while answering, shared with the HttpRequest's
+    # (client_auth.loaded_clients), so its CORS answer loads none again.
+    loaded: dict[str, Client | None] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_http(cls, request: HttpRequest) -> TokenRequest:
@@ -42,6 +51,7 @@ class TokenRequest:
             params=request.POST.dict(),
             authorization=request.META.get("HTTP_AUTHORIZATION"),
             remote_addr=client_address(request),
+            loaded=loaded_clients(request),
         )
 
     def get(self, name: str) -> str | None:
@@ -70,7 +80,7 @@ def authenticated_client(
             client_id=request.get("client_id"),
             client_secret=request.get("client_secret"),
             allow_public=allow_public,
-            load=load,
+            load=remembering(load, request.loaded),
         )
     except ClientAuthFailed as failed:
         client_auth_failure_record(

@@ -8,7 +8,10 @@ from oauth_grants.client_auth import (
     ClientAuthFailed,
     MalformedCredentials,
     authenticate_client,
+    load_client,
+    loaded_clients,
     parse_client_credentials,
+    remembering,
 )
 from oauth_grants.models import Client
 from oauth_grants.views.endpoint_edges import oauth_json_error
@@ -54,6 +57,7 @@ def authenticate(request: HttpRequest, *, allow_public: bool) -> Client | None:
             client_id=request.POST.get("client_id"),
             client_secret=request.POST.get("client_secret"),
             allow_public=allow_public,
+            load=remembering(load_client, loaded_clients(request)),
         )
     except ClientAuthFailed:
         return None

@@ -142,3 +142,57 @@ def test_the_api_answers_the_origins_it_is_configured_for(api, settings):
     assert unauthenticated.status_code == 401
     assert unauthenticated["Access-Control-Allow-Origin"] == SPA
     assert "WWW-Authenticate" in unauthenticated["Access-Control-Expose-Headers"]
+
+
+def _count_queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries.captured_queries)
+
+
+def test_a_browser_apps_refresh_loads_its_client_once(browser, api, spa):
+    """The CORS answer reads the client the grant loaded; a cross-origin
+    refresh costs the queries a same-origin one does."""
+    first = issue_user_token(browser, api, spa, "profile")["refresh_token"]
+    second = api.post(
+        "/oauth/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": first,
+            "client_id": spa.client_id,
+        },
+    ).json()["refresh_token"]
+    responses = []
+
+    def refresh(token: str, **origin: str):
+        response = api.post(
+            "/oauth/token",
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": token,
+                "client_id": spa.client_id,
+            },
+            **origin,
+        )
+        responses.append(response)
+
+    same_origin = _count_queries(lambda: refresh(second))
+    third = responses[-1].json()["refresh_token"]
+    cross_origin = _count_queries(lambda: refresh(third, HTTP_ORIGIN=SPA))
+    assert [r.status_code for r in responses] == [200, 200]
+    assert responses[-1]["Access-Control-Allow-Origin"] == SPA
+    assert cross_origin == same_origin
+
+
+def test_a_browser_apps_revocation_loads_its_client_once(api, spa):
+    data = {"token": "unknown", "client_id": spa.client_id}
+    same_origin = _count_queries(lambda: api.post("/oauth/revoke", data))
+    responses = []
+    cross_origin = _count_queries(
+        lambda: responses.append(api.post("/oauth/revoke", data, HTTP_ORIGIN=SPA))
+    )
+    assert responses[0]["Access-Control-Allow-Origin"] == SPA
+    assert cross_origin == same_origin
