@@ -180,8 +180,8 @@ def seed(outdir: Path, warmup: int, run: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
+    from oauth_grants.client_services import client_create
     from oauth_grants.models import Client, Scope
-    from oauth_grants.services import client_create
 
     Scope.objects.get_or_create(name=SCOPE, defaults={"description": "Your profile"})
     app, app_secret = client_create(

@@ -1,8 +1,9 @@
 """Admin console: clients and scopes (tokens, consents and audit: admin_tokens.py).
 
-Thin screens over oauth_grants.services. A client secret is shown exactly
-once, in the response to the save or regenerate that created it; it is
-never stored in clear, so no later page, list, log or export can show it.
+Thin screens over oauth_grants.client_services (and services for tokens). A
+client secret is shown exactly once, in the response to the save or
+regenerate that created it; it is never stored in clear, so no later page,
+list, log or export can show it.
 """
 
 from __future__ import annotations
@@ -37,18 +38,18 @@ from oauth_grants.admin_tokens import (  # noqa: F401 - DOT imports these from h
     IDTokenAdmin,
     RefreshTokenAdmin,
 )
-from oauth_grants.models import Client, ClientScope, GrantType, Scope
-from oauth_grants.redirect_uris import describe_redirect_uri
-from oauth_grants.secret_handoff import secret_handoff_create, secret_handoff_take
-from oauth_grants.services import (
+from oauth_grants.client_services import (
     client_delete,
     client_edit_record,
     client_save,
     client_secret_regenerate,
     clients_set_enabled,
     scope_deletion_blockers,
-    tokens_revoke,
 )
+from oauth_grants.models import Client, ClientScope, GrantType, Scope
+from oauth_grants.redirect_uris import describe_redirect_uri
+from oauth_grants.secret_handoff import secret_handoff_create, secret_handoff_take
+from oauth_grants.services import tokens_revoke
 
 # The product's name where Django's admin says "Django administration"; and no
 # "View site" link: this server has no public home page to go back to.

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.contrib.auth import get_user_model
 from django.test import Client as HttpClient
 
+from oauth_grants.client_services import client_create
 from oauth_grants.models import Client, Scope
-from oauth_grants.services import client_create
 
 REDIRECT_URI = "https://client.example.test/callback"
 DEFAULT_SCOPES = {

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from oauth_grants.client_services import client_create
 from oauth_grants.models import (
     DEFAULT_ACCESS_TOKEN_LIFETIME,
     DEFAULT_REFRESH_TOKEN_LIFETIME,
@@ -14,7 +15,6 @@ from oauth_grants.models import (
     GrantType,
 )
 from oauth_grants.redirect_uris import describe_redirect_uri
-from oauth_grants.services import client_create
 
 
 def format_validation_error(exc: ValidationError) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oauth_grants.services import scope_create
+from oauth_grants.client_services import scope_create
 
 
 class Command(BaseCommand):

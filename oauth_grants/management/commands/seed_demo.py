@@ -20,11 +20,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from oauth_grants.client_services import client_create, client_secret_regenerate
 from oauth_grants.conf import app_settings
 from oauth_grants.endpoints import endpoint_url
 from oauth_grants.models import Client, ClientScope, Scope
 from oauth_grants.redirect_uris import validate_redirect_uri
-from oauth_grants.services import client_create, client_secret_regenerate
 
 DEMO_SCOPES = {
     "openid": "Sign you in and tell the app who you are",
