@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 
 from oauth_grants import lockout
 from oauth_grants.client_address import client_address
-from oauth_grants.lookups import user_by_pk
+from oauth_grants.page_lookups import user_by_pk
 
 # Where a refusal's reason is left for the login page (lockout.LOCKED/THROTTLED).
 REFUSAL_ATTRIBUTE = "authserver_signin_refusal"
@@ -66,7 +66,7 @@ class LockoutModelBackend(LockoutBackendMixin, ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         """The signed-in person of a session, as ``ModelBackend.get_user``
         answers (an active user, else None), read with one statement written
-        once (``lookups.user_by_pk``) instead of a queryset compiled on every
+        once (``page_lookups.user_by_pk``) instead of a queryset compiled on every
         page a person opens: 300-350 us of Python each time, here."""
         user = user_by_pk(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -16,8 +16,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from oauth_grants.conf import app_settings
-from oauth_grants.lookups import consent_of
 from oauth_grants.models import Client, Consent
+from oauth_grants.page_lookups import consent_of
 
 
 def remember_days() -> int:

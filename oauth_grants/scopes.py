@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import translation
 from oauth2_provider.scopes import BaseScopes
 
-from oauth_grants.lookups import scopes_for_consent
 from oauth_grants.models import Client, Scope
+from oauth_grants.page_lookups import scopes_for_consent
 
 
 def scope_descriptions(

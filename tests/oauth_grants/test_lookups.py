@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from oauth_grants.lookups import consent_of, scopes_for_consent, user_by_pk
 from oauth_grants.models import (
     AccessToken,
     AuditEvent,
@@ -22,6 +21,7 @@ from oauth_grants.models import (
     RefreshToken,
     Scope,
 )
+from oauth_grants.page_lookups import consent_of, scopes_for_consent, user_by_pk
 from oauth_grants.selectors import access_token_active, introspection_lookup
 from oauth_grants.sql import FIRST_PK, RowUpdate, WithFirstPk, insert_linked, insert_row
 from oauth_grants.tokens import generate_token, token_digest
