@@ -132,6 +132,15 @@ class RemoteIntrospection:
     def local_cache_clear(cls) -> None:
         cls._local.clear()
 
+    @classmethod
+    def session_close(cls) -> None:
+        """Close the pooled keep-alive connections to the authorization
+        server (a test's live server is about to stop; the next call opens
+        new ones)."""
+        if cls._session is not None:
+            cls._session.close()
+            cls._session = None
+
     def introspect(self, token: str) -> TokenInfo:
         key = (
             CACHE_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()

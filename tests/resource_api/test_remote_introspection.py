@@ -39,7 +39,11 @@ def remote(settings, live_server):
         }
 
     configure()
-    return configure
+    yield configure
+    # The live server's thread serving our keep-alive connection holds a
+    # database connection until the socket closes: close it before the
+    # test database is dropped.
+    RemoteIntrospection.session_close()
 
 
 @pytest.fixture
