@@ -30,7 +30,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
@@ -51,6 +50,7 @@ from oauth_grants.models import AuditEvent, Client, ClientScope
 from oauth_grants.scopes import consent_scopes
 from oauth_grants.services import audit_record, consent_record
 from oauth_grants.views.decorate import decorate_view
+from oauth_grants.views.error_page import error_page
 from oauth_grants.views.login import AUTH_TIME_SESSION_KEY
 
 log = logging.getLogger(__name__)
@@ -72,42 +72,6 @@ CARRIED = (
     "nonce",
     "audience",
 )
-
-
-# What each error means to the person, in their language; the description
-# (oauthlib's is in English) follows as the detail.
-ERROR_EXPLANATIONS = {
-    "invalid_request": gettext_lazy(
-        "The application sent an incomplete or malformed request."
-    ),
-    "invalid_client": gettext_lazy("The application is not registered here."),
-    "unauthorized_client": gettext_lazy(
-        "The application may not ask for access this way."
-    ),
-    "invalid_scope": gettext_lazy(
-        "The application asked for permissions it may not have."
-    ),
-    "unsupported_response_type": gettext_lazy(
-        "The application asked for a kind of answer this server does not give."
-    ),
-    "login_required": gettext_lazy("You are not signed in any more."),
-    "access_denied": gettext_lazy("Access was not granted."),
-}
-
-
-def error_page(
-    request: HttpRequest, error: str, description: str, status: int = 400
-) -> HttpResponse:
-    """Shown to the person when redirecting to the client would be unsafe."""
-    explanation = ERROR_EXPLANATIONS.get(
-        error, _("The application sent an invalid authorization request.")
-    )
-    return render(
-        request,
-        "oauth_grants/error.html",
-        {"error": error, "description": description, "explanation": explanation},
-        status=status,
-    )
 
 
 _core: list[Any] = []

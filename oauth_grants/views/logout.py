@@ -24,8 +24,8 @@ from oauth_grants.end_session import (
     EndSessionRequest,
     end_session_request,
 )
-from oauth_grants.views.authorize import error_page
 from oauth_grants.views.decorate import decorate_view
+from oauth_grants.views.error_page import error_page
 
 PENDING_KEY = "oauth_end_session"
 PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
